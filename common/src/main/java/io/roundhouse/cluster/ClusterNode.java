@@ -1,0 +1,82 @@
+package io.roundhouse.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A clustered Vert.x instance backed by a Hazelcast member, plus this process's node id. */
+public final class ClusterNode {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final String nodeId;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+
+  private ClusterNode(String nodeId, Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.nodeId = nodeId;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  /** Joins the cluster with one event loop per core and the native transport when present. */
+  public static Future<ClusterNode> start(String nodeId, ClusterConfig cluster) {
+    return start(nodeId, cluster, new VertxOptions());
+  }
+
+  public static Future<ClusterNode> start(
+      String nodeId, ClusterConfig cluster, VertxOptions options) {
+    HazelcastClusterManager manager =
+        new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
+    options
+        .setPreferNativeTransport(true)
+        .setEventBusOptions(
+            new EventBusOptions()
+                .setHost(cluster.host())
+                .setPort(cluster.eventBusPort())
+                .setClusterPublicHost(cluster.publicHost()));
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(
+            vertx -> {
+              LOG.info(
+                  "Node {} joined cluster '{}' as member {} ({} members, native transport: {})",
+                  nodeId,
+                  cluster.clusterName(),
+                  manager.getHazelcastInstance().getCluster().getLocalMember().getUuid(),
+                  manager.getNodes().size(),
+                  vertx.isNativeTransportEnabled());
+              return new ClusterNode(nodeId, vertx, manager);
+            });
+  }
+
+  /** Readable, stable for the life of the process: {@code echo-1}, or a host or pod name. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** This Hazelcast member's UUID; registry entries are tied to it. */
+  public String memberId() {
+    return hazelcast().getCluster().getLocalMember().getUuid().toString();
+  }
+
+  public HazelcastInstance hazelcast() {
+    return clusterManager.getHazelcastInstance();
+  }
+
+  /** Leaves the cluster and closes Vert.x. */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

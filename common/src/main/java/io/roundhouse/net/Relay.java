@@ -1,0 +1,105 @@
+package io.roundhouse.net;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * Moves bytes one way, from a source socket to a target socket, with backpressure: when the
+ * target's write queue is full the source is paused until the target drains, so a slow reader never
+ * makes us buffer without bound. Buffers are handed over without copying.
+ *
+ * <p>{@link #ended()} completes once the source has sent FIN (or closed) and every byte read from
+ * it has been written to the target's socket. Both sockets must be on the same event loop or the
+ * caller must accept cross-thread hand-off; Vert.x takes care of the thread hops.
+ */
+public final class Relay {
+
+  private final NetSocketInternal source;
+  private final NetSocketInternal target;
+  private final Promise<Void> ended = Promise.promise();
+  private Future<Void> lastWrite = Future.succeededFuture();
+  private boolean paused;
+  private boolean endSeen;
+  private long bytes;
+
+  private Relay(NetSocket source, NetSocket target) {
+    this.source = Sockets.internal(source);
+    this.target = Sockets.internal(target);
+  }
+
+  /**
+   * Starts relaying. Call {@link Sockets#allowHalfClosure} on the source first to learn of its FIN
+   * without the socket closing; otherwise a FIN closes it and ends the relay.
+   */
+  public static Relay start(NetSocket source, NetSocket target) {
+    Relay relay = new Relay(source, target);
+    relay.source.messageHandler(relay::onMessage);
+    relay.source.eventHandler(relay::onEvent);
+    relay.source.endHandler(v -> relay.onSourceEnd());
+    relay.target.drainHandler(v -> relay.onTargetDrained());
+    return relay;
+  }
+
+  /** Completes when the source ended and all its bytes were written to the target. */
+  public Future<Void> ended() {
+    return ended.future();
+  }
+
+  /** Completes when every byte relayed so far has been written to the target's socket. */
+  public Future<Void> flushed() {
+    return lastWrite;
+  }
+
+  /** Bytes read from the source so far. */
+  public long bytes() {
+    return bytes;
+  }
+
+  private void onMessage(Object message) {
+    if (!(message instanceof ByteBuf buf)) {
+      ReferenceCountUtil.release(message);
+      return;
+    }
+    bytes += buf.readableBytes();
+    lastWrite = target.writeMessage(buf);
+    if (!paused && target.writeQueueFull()) {
+      paused = true;
+      source.pause();
+    }
+  }
+
+  private void onTargetDrained() {
+    if (paused) {
+      paused = false;
+      // Delivers what the source queued while paused, synchronously, before we look at endSeen.
+      source.resume();
+      if (!paused && endSeen) {
+        finish();
+      }
+    }
+  }
+
+  private void onEvent(Object event) {
+    if (event == ChannelInputShutdownEvent.INSTANCE) {
+      onSourceEnd();
+    } else {
+      ReferenceCountUtil.release(event);
+    }
+  }
+
+  private void onSourceEnd() {
+    endSeen = true;
+    if (!paused) {
+      finish();
+    }
+  }
+
+  private void finish() {
+    lastWrite.onComplete(ar -> ended.tryComplete());
+  }
+}

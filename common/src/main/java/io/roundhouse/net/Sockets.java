@@ -1,0 +1,56 @@
+package io.roundhouse.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * TCP half-closure, which Vert.x's {@link NetSocket} does not expose: a peer that shuts down its
+ * sending side ({@code nc -N}, {@code shutdown(SHUT_WR)}) must still receive every byte owed to it.
+ */
+public final class Sockets {
+
+  private Sockets() {}
+
+  /** Keeps the socket open after the peer's FIN; the FIN arrives as an input-shutdown event. */
+  public static void allowHalfClosure(NetSocket socket) {
+    channel(socket).config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+  }
+
+  /** Sends FIN to the peer and keeps reading; closes the socket when it cannot half-close. */
+  public static Future<Void> shutdownOutput(NetSocket socket) {
+    Channel channel = channel(socket);
+    if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+      return socket.close();
+    }
+    Promise<Void> promise = Promise.promise();
+    duplex
+        .shutdownOutput()
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                promise.complete();
+              } else {
+                socket.close().onComplete(promise);
+              }
+            });
+    return promise.future();
+  }
+
+  /** True once both directions of the socket have been shut down. */
+  public static boolean isFullyShutdown(NetSocket socket) {
+    return channel(socket) instanceof DuplexChannel duplex && duplex.isShutdown();
+  }
+
+  static NetSocketInternal internal(NetSocket socket) {
+    return (NetSocketInternal) socket;
+  }
+
+  static Channel channel(NetSocket socket) {
+    return internal(socket).channelHandlerContext().channel();
+  }
+}

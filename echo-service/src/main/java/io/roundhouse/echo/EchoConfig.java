@@ -1,0 +1,60 @@
+package io.roundhouse.echo;
+
+import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.cluster.NodeIds;
+import io.roundhouse.config.Checks;
+import io.roundhouse.config.Settings;
+import io.roundhouse.registry.ServiceInstance;
+import java.time.Duration;
+
+/**
+ * echo-service settings.
+ *
+ * @param nodeId this node's id
+ * @param host the address the echo port binds to
+ * @param advertisedHost the address registered for balancers to connect to
+ * @param port the echo port, 0 to pick one
+ * @param instances listener verticles (event loops) sharing the port
+ * @param idleTimeout connections idle this long are closed; zero disables
+ * @param cluster how to join the cluster
+ */
+public record EchoConfig(
+    String nodeId,
+    String host,
+    String advertisedHost,
+    int port,
+    int instances,
+    Duration idleTimeout,
+    ClusterConfig cluster) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 7000;
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+  public EchoConfig {
+    Checks.notBlank("NODE_ID", nodeId);
+    Checks.notBlank("ECHO_HOST", host);
+    Checks.notBlank("ECHO_ADVERTISED_HOST", advertisedHost);
+    Checks.port("ECHO_PORT", port);
+    Checks.positive("ECHO_INSTANCES", instances);
+    Checks.nonNegative("ECHO_IDLE_TIMEOUT", idleTimeout);
+  }
+
+  public static EchoConfig from(Settings s) {
+    ClusterConfig cluster = ClusterConfig.from(s);
+    String host = s.host("ECHO_HOST", DEFAULT_HOST);
+    String advertised = isWildcard(host) ? cluster.publicHost() : host;
+    return new EchoConfig(
+        NodeIds.from(s, ServiceInstance.ECHO),
+        host,
+        s.string("ECHO_ADVERTISED_HOST", advertised),
+        s.port("ECHO_PORT", DEFAULT_PORT),
+        s.integer("ECHO_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
+        s.duration("ECHO_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
+        cluster);
+  }
+
+  static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+}

@@ -1,0 +1,23 @@
+package io.roundhouse.echo;
+
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.config.Settings;
+import io.roundhouse.runtime.Launcher;
+import java.time.Duration;
+
+/** {@code java -jar echo-service-all.jar}: settings from the environment, see the README. */
+public final class EchoMain {
+
+  private EchoMain() {}
+
+  public static void main(String[] args) {
+    Launcher.run(
+        "echo-service",
+        Duration.ofSeconds(10),
+        () -> {
+          EchoConfig config = EchoConfig.from(Settings.fromEnvironment());
+          return ClusterNode.start(config.nodeId(), config.cluster())
+              .compose(node -> EchoService.start(node, config));
+        });
+  }
+}
