@@ -20,16 +20,15 @@ import io.vertx.core.net.NetSocket;
 public final class Relay {
 
   private final NetSocketInternal source;
-  private final NetSocketInternal target;
+  private NetSocketInternal target;
   private final Promise<Void> ended = Promise.promise();
   private Future<Void> lastWrite = Future.succeededFuture();
   private boolean paused;
   private boolean endSeen;
   private long bytes;
 
-  private Relay(NetSocket source, NetSocket target) {
+  private Relay(NetSocket source) {
     this.source = Sockets.internal(source);
-    this.target = Sockets.internal(target);
   }
 
   /**
@@ -37,12 +36,29 @@ public final class Relay {
    * without the socket closing; otherwise a FIN closes it and ends the relay.
    */
   public static Relay start(NetSocket source, NetSocket target) {
-    Relay relay = new Relay(source, target);
+    return hold(source).to(target);
+  }
+
+  /**
+   * Takes over the source's reads and pauses it: bytes and a FIN that arrive before {@link #to} are
+   * kept, in order, and delivered once the target is known.
+   */
+  public static Relay hold(NetSocket source) {
+    Relay relay = new Relay(source);
     relay.source.messageHandler(relay::onMessage);
     relay.source.eventHandler(relay::onEvent);
     relay.source.endHandler(v -> relay.onSourceEnd());
-    relay.target.drainHandler(v -> relay.onTargetDrained());
+    relay.paused = true;
+    relay.source.pause();
     return relay;
+  }
+
+  /** Starts moving held and future bytes to {@code target}. */
+  public Relay to(NetSocket target) {
+    this.target = Sockets.internal(target);
+    this.target.drainHandler(v -> onTargetDrained());
+    onTargetDrained();
+    return this;
   }
 
   /** Completes when the source ended and all its bytes were written to the target. */
@@ -94,7 +110,7 @@ public final class Relay {
 
   private void onSourceEnd() {
     endSeen = true;
-    if (!paused) {
+    if (!paused && target != null) {
       finish();
     }
   }

@@ -2,17 +2,24 @@ package io.roundhouse.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * TCP half-closure, which Vert.x's {@link NetSocket} does not expose: a peer that shuts down its
  * sending side ({@code nc -N}, {@code shutdown(SHUT_WR)}) must still receive every byte owed to it.
  */
 public final class Sockets {
+
+  /** The name Vert.x gives its idle-state handler in a channel pipeline. */
+  private static final String IDLE = "idle";
 
   private Sockets() {}
 
@@ -39,6 +46,28 @@ public final class Sockets {
               }
             });
     return promise.future();
+  }
+
+  /**
+   * Replaces the socket's idle timeout (the one inherited from its server or client options), for a
+   * connection whose role changed: an upgraded WebSocket tunnel idles longer than keep-alive.
+   */
+  public static void setIdleTimeout(NetSocket socket, Duration timeout) {
+    ChannelPipeline pipeline = channel(socket).pipeline();
+    boolean present = pipeline.get(IDLE) != null;
+    if (timeout.isZero()) {
+      if (present) {
+        pipeline.remove(IDLE);
+      }
+      return;
+    }
+    IdleStateHandler handler =
+        new IdleStateHandler(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (present) {
+      pipeline.replace(IDLE, IDLE, handler);
+    } else {
+      pipeline.addFirst(IDLE, handler);
+    }
   }
 
   /** True once both directions of the socket have been shut down. */

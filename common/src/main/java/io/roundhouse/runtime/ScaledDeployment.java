@@ -3,22 +3,25 @@ package io.roundhouse.runtime;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Deploys a listener verticle once on the configured port (maybe 0), then the other instances on
- * the port the first one bound, so all instances share one listening socket and Vert.x spreads
- * accepted connections over their event loops.
+ * Deploys {@code instances} copies of a listener verticle that share one listening socket; Vert.x
+ * spreads accepted connections over their event loops. Port 0 becomes a negative port, Vert.x's
+ * "random port shared by every server with this same negative number", unique per deployment.
  */
 public final class ScaledDeployment {
 
+  private static final AtomicInteger SHARED_RANDOM_PORT = new AtomicInteger();
+
   private ScaledDeployment() {}
 
-  /** The bound port and the deployment ids, first instance first. */
-  public record Deployed(int port, String firstId, String restId) {
+  /** The port actually bound and the deployment id. */
+  public record Deployed(int port, String deploymentId) {
     public Future<Void> undeploy(Vertx vertx) {
-      Future<Void> rest = restId == null ? Future.succeededFuture() : vertx.undeploy(restId);
-      return rest.eventually(() -> vertx.undeploy(firstId));
+      return vertx.undeploy(deploymentId);
     }
   }
 
@@ -27,20 +30,16 @@ public final class ScaledDeployment {
     if (instances < 1) {
       throw new IllegalArgumentException("instances must be at least 1, got " + instances);
     }
-    Listener first = factory.apply(port);
+    int listenPort = port == 0 ? -SHARED_RANDOM_PORT.incrementAndGet() : port;
+    AtomicReference<Listener> first = new AtomicReference<>();
     return vertx
-        .deployVerticle(first)
-        .compose(
-            firstId -> {
-              int actual = first.actualPort();
-              if (instances == 1) {
-                return Future.succeededFuture(new Deployed(actual, firstId, null));
-              }
-              return vertx
-                  .deployVerticle(
-                      () -> factory.apply(actual),
-                      new DeploymentOptions().setInstances(instances - 1))
-                  .map(restId -> new Deployed(actual, firstId, restId));
-            });
+        .deployVerticle(
+            () -> {
+              Listener listener = factory.apply(listenPort);
+              first.compareAndSet(null, listener);
+              return listener;
+            },
+            new DeploymentOptions().setInstances(instances))
+        .map(id -> new Deployed(first.get().actualPort(), id));
   }
 }

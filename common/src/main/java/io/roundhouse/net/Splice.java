@@ -1,0 +1,94 @@
+package io.roundhouse.net;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Joins two sockets into one byte-exact, two-way tunnel with backpressure in both directions.
+ *
+ * <p>A FIN from one side is passed on as a FIN to the other once every byte before it has been
+ * written (when half-closure is allowed on the sockets); when both directions have ended, or either
+ * socket closes, the other is closed after the bytes owed to it are flushed.
+ */
+public final class Splice {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Splice.class);
+
+  private final NetSocket inbound;
+  private final NetSocket outbound;
+  private final Relay inboundToOutbound;
+  private final Relay outboundToInbound;
+  private final Promise<Void> closed = Promise.promise();
+  private boolean inboundClosed;
+  private boolean outboundClosed;
+
+  private Splice(NetSocket inbound, Relay inboundReader, NetSocket outbound) {
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.inboundToOutbound = inboundReader;
+    this.outboundToInbound = Relay.hold(outbound);
+  }
+
+  /**
+   * Splices {@code inbound}, whose reads are already held by {@code inboundReader}, to {@code
+   * outbound}. The caller must not have set close handlers it relies on: the splice owns them.
+   */
+  public static Splice start(NetSocket inbound, Relay inboundReader, NetSocket outbound) {
+    Splice splice = new Splice(inbound, inboundReader, outbound);
+    splice.wire();
+    return splice;
+  }
+
+  private void wire() {
+    inbound.closeHandler(v -> onInboundClosed());
+    outbound.closeHandler(v -> onOutboundClosed());
+    inbound.exceptionHandler(e -> LOG.debug("Inbound socket error: {}", e.toString()));
+    outbound.exceptionHandler(e -> LOG.debug("Outbound socket error: {}", e.toString()));
+    inboundToOutbound.ended().onSuccess(v -> Sockets.shutdownOutput(outbound));
+    outboundToInbound.ended().onSuccess(v -> Sockets.shutdownOutput(inbound));
+    Future.all(inboundToOutbound.ended(), outboundToInbound.ended())
+        .onSuccess(
+            v -> {
+              inbound.close();
+              outbound.close();
+            });
+    inboundToOutbound.to(outbound);
+    outboundToInbound.to(inbound);
+  }
+
+  /** Completes when both sockets are closed. */
+  public Future<Void> closed() {
+    return closed.future();
+  }
+
+  /** Bytes read from the inbound side and relayed outbound. */
+  public long inboundBytes() {
+    return inboundToOutbound.bytes();
+  }
+
+  /** Bytes read from the outbound side and relayed inbound. */
+  public long outboundBytes() {
+    return outboundToInbound.bytes();
+  }
+
+  private void onInboundClosed() {
+    inboundClosed = true;
+    inboundToOutbound.flushed().onComplete(ar -> outbound.close());
+    checkClosed();
+  }
+
+  private void onOutboundClosed() {
+    outboundClosed = true;
+    outboundToInbound.flushed().onComplete(ar -> inbound.close());
+    checkClosed();
+  }
+
+  private void checkClosed() {
+    if (inboundClosed && outboundClosed) {
+      closed.tryComplete();
+    }
+  }
+}

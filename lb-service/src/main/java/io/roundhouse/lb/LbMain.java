@@ -1,0 +1,23 @@
+package io.roundhouse.lb;
+
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.config.Settings;
+import io.roundhouse.runtime.Launcher;
+import java.time.Duration;
+
+/** {@code java -jar lb-service-all.jar}: settings from the environment, see the README. */
+public final class LbMain {
+
+  private LbMain() {}
+
+  public static void main(String[] args) {
+    Launcher.run(
+        "lb-service",
+        Duration.ofSeconds(10),
+        () -> {
+          LbConfig config = LbConfig.from(Settings.fromEnvironment());
+          return ClusterNode.start(config.nodeId(), config.cluster())
+              .compose(node -> LbService.start(node, config));
+        });
+  }
+}

@@ -1,0 +1,159 @@
+package io.roundhouse.lb;
+
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.lb.admin.AdminVerticle;
+import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.http.HttpFrontendVerticle;
+import io.roundhouse.lb.tcp.TcpFrontendVerticle;
+import io.roundhouse.registry.HazelcastServiceRegistry;
+import io.roundhouse.registry.ServiceRegistry;
+import io.roundhouse.runtime.Launcher;
+import io.roundhouse.runtime.ScaledDeployment;
+import io.roundhouse.runtime.ScaledDeployment.Deployed;
+import io.roundhouse.stats.NodeStats;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running balancer: watches the registry, listens on the TCP, HTTP and admin ports, and keeps the
+ * nodes' own reports of their connections.
+ */
+public final class LbService implements Launcher.Running {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LbService.class);
+
+  private final ClusterNode node;
+  private final BackendDirectory directory;
+  private final ServiceRegistry.Watch watch;
+  private final MessageConsumer<JsonObject> statsConsumer;
+  private final Deployed tcp;
+  private final Deployed http;
+  private final Deployed admin;
+  private volatile boolean stopping;
+
+  private LbService(Builder b) {
+    this.node = b.node;
+    this.directory = b.directory;
+    this.watch = b.watch;
+    this.statsConsumer = b.statsConsumer;
+    this.tcp = b.tcp;
+    this.http = b.http;
+    this.admin = b.admin;
+  }
+
+  public static Future<LbService> start(ClusterNode node, LbConfig config) {
+    Builder b = new Builder();
+    b.node = node;
+    b.directory = new BackendDirectory();
+    BackendConnector connector =
+        new BackendConnector(b.directory, config.strategy().create(), config.connectAttempts());
+    FrontendCounters counters = FrontendCounters.create();
+    b.statsConsumer =
+        node.vertx()
+            .eventBus()
+            .<JsonObject>consumer(NodeStats.ADDRESS)
+            .handler(m -> b.directory.report(NodeStats.fromJson(m.body())));
+    ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
+    return b.statsConsumer
+        .completion()
+        .compose(v -> registry.watch(b.directory))
+        .compose(
+            w -> {
+              b.watch = w;
+              return ScaledDeployment.deploy(
+                  node.vertx(),
+                  config.tcpPort(),
+                  config.instances(),
+                  port -> new TcpFrontendVerticle(config, port, connector, counters));
+            })
+        .compose(
+            d -> {
+              b.tcp = d;
+              return ScaledDeployment.deploy(
+                  node.vertx(),
+                  config.httpPort(),
+                  config.instances(),
+                  port -> new HttpFrontendVerticle(config, port, connector, counters));
+            })
+        .compose(
+            d -> {
+              b.http = d;
+              LbService[] self = new LbService[1];
+              return ScaledDeployment.deploy(
+                      node.vertx(),
+                      config.adminPort(),
+                      1,
+                      port ->
+                          new AdminVerticle(
+                              config,
+                              port,
+                              b.directory,
+                              counters,
+                              () -> self[0] != null && !self[0].stopping))
+                  .map(
+                      a -> {
+                        b.admin = a;
+                        self[0] = new LbService(b);
+                        LOG.info(
+                            "lb-service {} listening: TCP {}:{}, HTTP {}:{}, admin {}:{}"
+                                + " (strategy {}, {} event loops per port)",
+                            node.nodeId(),
+                            config.host(),
+                            b.tcp.port(),
+                            config.host(),
+                            b.http.port(),
+                            config.adminHost(),
+                            a.port(),
+                            config.strategy(),
+                            config.instances());
+                        return self[0];
+                      });
+            });
+  }
+
+  public BackendDirectory directory() {
+    return directory;
+  }
+
+  public int tcpPort() {
+    return tcp.port();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  @Override
+  public ClusterNode node() {
+    return node;
+  }
+
+  /** Stops accepting, then stops watching; Vert.x closes the open connections with the node. */
+  @Override
+  public Future<Void> stop() {
+    stopping = true;
+    return tcp.undeploy(node.vertx())
+        .eventually(() -> http.undeploy(node.vertx()))
+        .eventually(() -> admin.undeploy(node.vertx()))
+        .eventually(statsConsumer::unregister)
+        .eventually(watch::close);
+  }
+
+  private static final class Builder {
+    ClusterNode node;
+    BackendDirectory directory;
+    ServiceRegistry.Watch watch;
+    MessageConsumer<JsonObject> statsConsumer;
+    Deployed tcp;
+    Deployed http;
+    Deployed admin;
+  }
+}

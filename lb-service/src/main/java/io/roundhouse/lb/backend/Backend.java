@@ -1,0 +1,86 @@
+package io.roundhouse.lb.backend;
+
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.NodeStats;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A live backend and what this balancer knows of it. Shared by every event loop, so its counters
+ * are atomic and its registry entry is swapped whole.
+ */
+public final class Backend {
+
+  private volatile ServiceInstance instance;
+  private volatile boolean refused;
+  private volatile NodeStats reported;
+  private final AtomicLong active = new AtomicLong();
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  public Backend(ServiceInstance instance) {
+    this.instance = instance;
+  }
+
+  public String id() {
+    return instance.id();
+  }
+
+  public String service() {
+    return instance.service();
+  }
+
+  public ServiceInstance instance() {
+    return instance;
+  }
+
+  /** A fresh registry entry also clears an earlier refusal: the registry says it is back. */
+  void update(ServiceInstance fresh) {
+    this.instance = fresh;
+    this.refused = false;
+  }
+
+  /** Healthy unless its last connection attempt was refused. */
+  public boolean healthy() {
+    return !refused;
+  }
+
+  public void markRefused() {
+    refused = true;
+    failures.incrementAndGet();
+  }
+
+  public void markSucceeded() {
+    refused = false;
+  }
+
+  /** A proxied connection (or in-flight request) to this backend opened. */
+  public void opened() {
+    active.incrementAndGet();
+    total.incrementAndGet();
+  }
+
+  public void closed() {
+    active.decrementAndGet();
+  }
+
+  public long activeConnections() {
+    return active.get();
+  }
+
+  public long totalConnections() {
+    return total.get();
+  }
+
+  public long failedConnects() {
+    return failures.get();
+  }
+
+  void report(NodeStats stats) {
+    this.reported = stats;
+  }
+
+  /** What the node itself last published, or null before its first report. */
+  public NodeStats reported() {
+    return reported;
+  }
+}

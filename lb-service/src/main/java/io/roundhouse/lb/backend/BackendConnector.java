@@ -1,0 +1,70 @@
+package io.roundhouse.lb.backend;
+
+import io.roundhouse.lb.balance.BalancingStrategy;
+import io.vertx.core.Future;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses a backend with the strategy and dials it; when dialling fails, marks the backend refused
+ * and tries the next one, up to a bound, so a dead backend costs no client its connection. Refused
+ * backends are skipped while any other is left, until the registry or a success clears them.
+ */
+public final class BackendConnector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
+
+  private final BackendDirectory directory;
+  private final BalancingStrategy strategy;
+  private final int maxAttempts;
+
+  public BackendConnector(BackendDirectory directory, BalancingStrategy strategy, int maxAttempts) {
+    this.directory = directory;
+    this.strategy = strategy;
+    this.maxAttempts = maxAttempts;
+  }
+
+  public BackendDirectory directory() {
+    return directory;
+  }
+
+  public <T> Future<Connected<T>> connect(String service, Function<Backend, Future<T>> dial) {
+    return attempt(service, dial, new HashSet<>(), maxAttempts, null);
+  }
+
+  private <T> Future<Connected<T>> attempt(
+      String service,
+      Function<Backend, Future<T>> dial,
+      Set<String> tried,
+      int attemptsLeft,
+      Throwable lastError) {
+    List<Backend> untried =
+        directory.live(service).stream().filter(b -> !tried.contains(b.id())).toList();
+    if (untried.isEmpty() || attemptsLeft == 0) {
+      String why =
+          tried.isEmpty()
+              ? "no live " + service + " backend"
+              : "no " + service + " backend reachable after " + tried.size() + " attempt(s)";
+      return Future.failedFuture(new NoBackendException(why, lastError));
+    }
+    List<Backend> healthy = untried.stream().filter(Backend::healthy).toList();
+    Backend chosen = strategy.choose(healthy.isEmpty() ? untried : healthy);
+    tried.add(chosen.id());
+    return dial.apply(chosen)
+        .map(
+            value -> {
+              chosen.markSucceeded();
+              return new Connected<>(chosen, value);
+            })
+        .recover(
+            err -> {
+              LOG.warn("Backend {} refused: {}; trying another", chosen.id(), err.toString());
+              chosen.markRefused();
+              return attempt(service, dial, tried, attemptsLeft - 1, err);
+            });
+  }
+}

@@ -1,0 +1,76 @@
+package io.roundhouse.lb.backend;
+
+import io.roundhouse.registry.RegistryListener;
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.NodeStats;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live backends, fed by registry pushes. Lists handed to the frontends are immutable snapshots
+ * in a stable order (by id), replaced whole on every change, so any event loop can read them
+ * without locks.
+ */
+public final class BackendDirectory implements RegistryListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackendDirectory.class);
+
+  private final Map<String, Backend> byId = new ConcurrentHashMap<>();
+  private volatile Map<String, List<Backend>> byService = Map.of();
+
+  /** The live backends of a service, in a stable order. */
+  public List<Backend> live(String service) {
+    return byService.getOrDefault(service, List.of());
+  }
+
+  /** Every live backend, ordered by service then id. */
+  public List<Backend> all() {
+    return byId.values().stream()
+        .sorted(Comparator.comparing(Backend::service).thenComparing(Backend::id))
+        .toList();
+  }
+
+  @Override
+  public synchronized void instanceUp(ServiceInstance instance) {
+    Backend existing = byId.get(instance.id());
+    if (existing == null) {
+      byId.put(instance.id(), new Backend(instance));
+      LOG.info(
+          "Backend up: {} ({} at {}:{})",
+          instance.id(),
+          instance.service(),
+          instance.host(),
+          instance.port());
+    } else {
+      existing.update(instance);
+    }
+    rebuild();
+  }
+
+  @Override
+  public synchronized void instanceDown(String id) {
+    if (byId.remove(id) != null) {
+      LOG.info("Backend down: {}", id);
+      rebuild();
+    }
+  }
+
+  /** Records what a node reports about itself; ignored for nodes not (yet) registered. */
+  public void report(NodeStats stats) {
+    Backend backend = byId.get(stats.id());
+    if (backend != null) {
+      backend.report(stats);
+    }
+  }
+
+  private void rebuild() {
+    Map<String, List<Backend>> next = new ConcurrentHashMap<>();
+    all().forEach(b -> next.computeIfAbsent(b.service(), s -> new java.util.ArrayList<>()).add(b));
+    next.replaceAll((service, list) -> List.copyOf(list));
+    byService = Map.copyOf(next);
+  }
+}

@@ -1,0 +1,16 @@
+package io.roundhouse.lb.balance;
+
+import io.roundhouse.lb.backend.Backend;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Each choice takes the next backend in turn: M choices over N backends land M/N ± 1 on each. */
+public final class RoundRobin implements BalancingStrategy {
+
+  private final AtomicLong next = new AtomicLong();
+
+  @Override
+  public Backend choose(List<Backend> candidates) {
+    return candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
+  }
+}

@@ -1,0 +1,112 @@
+package io.roundhouse.lb.http;
+
+import io.roundhouse.lb.FrontendCounters;
+import io.roundhouse.lb.LbConfig;
+import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.Listener;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The L7 frontend: WebSocket upgrades are tunnelled to a ws-service backend; every other request is
+ * reverse-proxied over pooled keep-alive connections.
+ */
+public final class HttpFrontendVerticle extends VerticleBase implements Listener {
+
+  private final LbConfig config;
+  private final int port;
+  private final BackendConnector connector;
+  private final FrontendCounters counters;
+  private HttpServer server;
+
+  public HttpFrontendVerticle(
+      LbConfig config, int port, BackendConnector connector, FrontendCounters counters) {
+    this.config = config;
+    this.port = port;
+    this.connector = connector;
+    this.counters = counters;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpClient outboundClient =
+        vertx
+            .httpClientBuilder()
+            .with(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setConnectTimeout((int) config.connectTimeout().toMillis())
+                    .setIdleTimeout((int) config.httpIdleTimeout().toSeconds())
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+            .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
+            .build();
+    HttpProxy proxy =
+        HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), outboundClient)
+            .origin(
+                context ->
+                    connector
+                        .connect(
+                            ServiceInstance.WS,
+                            backend -> outboundClient.request(requestTo(backend.instance())))
+                        .map(
+                            lease -> {
+                              context.set(ProxyInterceptors.LEASE, lease);
+                              return lease.value();
+                            }))
+            .addInterceptor(new ProxyInterceptors());
+    WebSocketTunnel tunnel = new WebSocketTunnel(config, connector, outboundClient, counters);
+    server =
+        vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setHost(config.host())
+                    .setPort(port)
+                    .setTcpNoDelay(true)
+                    .setAcceptBacklog(4096)
+                    .setIdleTimeout((int) config.httpIdleTimeout().toSeconds())
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+            .connectionHandler(
+                connection -> {
+                  counters.http().opened();
+                  connection.closeHandler(v -> counters.http().closed());
+                })
+            .requestHandler(
+                request -> {
+                  if (isUpgrade(request)) {
+                    tunnel.handle(request);
+                  } else {
+                    proxy.handle(request);
+                  }
+                });
+    return server.listen();
+  }
+
+  RequestOptions requestTo(ServiceInstance backend) {
+    return new RequestOptions()
+        .setServer(SocketAddress.inetSocketAddress(backend.port(), backend.host()))
+        .setIdleTimeout(config.backendTimeout().toMillis());
+  }
+
+  private static boolean isUpgrade(HttpServerRequest request) {
+    String upgrade = request.getHeader("Upgrade");
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  @Override
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

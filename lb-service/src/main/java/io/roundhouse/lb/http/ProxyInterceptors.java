@@ -1,0 +1,53 @@
+package io.roundhouse.lb.http;
+
+import io.roundhouse.lb.backend.Connected;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+
+/**
+ * The balancer's hooks into vertx-http-proxy: forwarded headers on the way out, the backend's count
+ * released when the exchange ends, and failures mapped once to 502, 503 or 504.
+ */
+final class ProxyInterceptors implements ProxyInterceptor {
+
+  static final String LEASE = "roundhouse.lease";
+
+  @Override
+  public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+    Forwarded.add(context.request().proxiedRequest(), context.request().headers());
+    return context
+        .sendRequest()
+        .recover(
+            error -> {
+              release(context);
+              int status = GatewayErrors.status(error);
+              ProxyResponse response =
+                  context
+                      .request()
+                      .release()
+                      .response()
+                      .setStatusCode(status)
+                      .putHeader("Content-Type", "text/plain; charset=utf-8")
+                      .setBody(Body.body(Buffer.buffer(GatewayErrors.message(status))));
+              return Future.succeededFuture(response);
+            });
+  }
+
+  @Override
+  public Future<Void> handleProxyResponse(ProxyContext context) {
+    return context.sendResponse().onComplete(ar -> release(context));
+  }
+
+  @SuppressWarnings("unchecked")
+  static void release(ProxyContext context) {
+    Connected<HttpClientRequest> lease = context.get(LEASE, Connected.class);
+    if (lease != null) {
+      lease.release();
+    }
+  }
+}

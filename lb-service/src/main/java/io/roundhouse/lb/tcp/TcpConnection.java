@@ -1,0 +1,77 @@
+package io.roundhouse.lb.tcp;
+
+import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.backend.Connected;
+import io.roundhouse.net.Relay;
+import io.roundhouse.net.Sockets;
+import io.roundhouse.net.Splice;
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.ConnectionCounter;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied TCP connection. The inbound side's bytes (and FIN) are held while a backend is chosen
+ * and dialled, then both sides are spliced. No backend: the client is closed at once.
+ */
+final class TcpConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+
+  private final NetSocket inbound;
+  private final BackendConnector connector;
+  private final NetClient outboundClient;
+  private final ConnectionCounter inboundCounter;
+  private boolean inboundClosed;
+
+  TcpConnection(
+      NetSocket inbound,
+      BackendConnector connector,
+      NetClient outboundClient,
+      ConnectionCounter inboundCounter) {
+    this.inbound = inbound;
+    this.connector = connector;
+    this.outboundClient = outboundClient;
+    this.inboundCounter = inboundCounter;
+  }
+
+  void start() {
+    inboundCounter.opened();
+    Sockets.allowHalfClosure(inbound);
+    Relay inboundReader = Relay.hold(inbound);
+    inbound.closeHandler(v -> inboundClosed = true);
+    inbound.exceptionHandler(e -> LOG.debug("Inbound error before splice: {}", e.toString()));
+    connector
+        .connect(
+            ServiceInstance.ECHO,
+            backend -> outboundClient.connect(backend.instance().port(), backend.instance().host()))
+        .onSuccess(connected -> splice(inboundReader, connected))
+        .onFailure(
+            err -> {
+              LOG.debug("Closing TCP client {}: {}", inbound.remoteAddress(), err.getMessage());
+              inboundCounter.closed();
+              inbound.close();
+            });
+  }
+
+  private void splice(Relay inboundReader, Connected<NetSocket> connected) {
+    NetSocket outbound = connected.value();
+    if (inboundClosed) {
+      // The client left while we dialled: nothing to relay.
+      inboundCounter.closed();
+      connected.release();
+      outbound.close();
+      return;
+    }
+    Sockets.allowHalfClosure(outbound);
+    Splice.start(inbound, inboundReader, outbound)
+        .closed()
+        .onComplete(
+            ar -> {
+              inboundCounter.closed();
+              connected.release();
+            });
+  }
+}

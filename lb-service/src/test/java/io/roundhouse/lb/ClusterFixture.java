@@ -1,0 +1,137 @@
+package io.roundhouse.lb;
+
+import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.config.Settings;
+import io.roundhouse.echo.EchoConfig;
+import io.roundhouse.echo.EchoService;
+import io.roundhouse.runtime.Launcher;
+import io.roundhouse.testing.TestCluster;
+import io.roundhouse.ws.WsConfig;
+import io.roundhouse.ws.WsService;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A real cluster for one test class: every service on its own cluster member (own Vert.x, own
+ * Hazelcast) in this JVM, on ports picked by the OS, plus a plain Vert.x for the test's clients.
+ */
+final class ClusterFixture implements AutoCloseable {
+
+  final TestCluster cluster = TestCluster.create();
+  final Vertx clients = Vertx.vertx();
+  private final HttpClient admin = clients.createHttpClient();
+  private final List<Launcher.Running> running = new ArrayList<>();
+
+  Map<String, String> settings(String nodeId, Map<String, String> extra) {
+    ClusterConfig c = cluster.config();
+    Map<String, String> env = new HashMap<>();
+    env.put("NODE_ID", nodeId);
+    env.put("CLUSTER_NAME", c.clusterName());
+    env.put("CLUSTER_PORT", String.valueOf(c.port()));
+    env.put("CLUSTER_PORT_COUNT", String.valueOf(c.portCount()));
+    env.putAll(extra);
+    return env;
+  }
+
+  EchoService echo(String nodeId) {
+    EchoConfig config =
+        EchoConfig.from(
+            Settings.of(settings(nodeId, Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1"))));
+    ClusterNode node = cluster.join(nodeId);
+    return track(EchoService.start(node, config).await());
+  }
+
+  WsService ws(String nodeId) {
+    WsConfig config =
+        WsConfig.from(Settings.of(settings(nodeId, Map.of("WS_PORT", "0", "WS_INSTANCES", "1"))));
+    ClusterNode node = cluster.join(nodeId);
+    return track(WsService.start(node, config).await());
+  }
+
+  LbService lb(Map<String, String> extra) {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "LB_HOST", "127.0.0.1",
+                "LB_TCP_PORT", "0",
+                "LB_HTTP_PORT", "0",
+                "LB_ADMIN_PORT", "0",
+                "LB_INSTANCES", "2"));
+    env.putAll(extra);
+    LbConfig config = LbConfig.from(Settings.of(settings("lb-1", env)));
+    ClusterNode node = cluster.join("lb-1");
+    return track(LbService.start(node, config).await());
+  }
+
+  LbService lb() {
+    return lb(Map.of());
+  }
+
+  private <T extends Launcher.Running> T track(T service) {
+    running.add(service);
+    return service;
+  }
+
+  /** Stops a service and leaves the cluster, as a graceful shutdown does. */
+  void stop(Launcher.Running service) {
+    running.remove(service);
+    service.stop().await();
+    service.node().close().await();
+  }
+
+  JsonObject get(int port, String path) {
+    return admin
+        .request(HttpMethod.GET, port, "127.0.0.1", path)
+        .compose(req -> req.send())
+        .compose(resp -> resp.body())
+        .map(body -> body.toJsonObject())
+        .await();
+  }
+
+  JsonArray nodes(LbService lb) {
+    return get(lb.adminPort(), "/api/nodes").getJsonArray("nodes");
+  }
+
+  /** The admin API's entries for one service, keyed by node id. */
+  Map<String, JsonObject> nodesOf(LbService lb, String service) {
+    Map<String, JsonObject> out = new HashMap<>();
+    nodes(lb).stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> service.equals(n.getString("service")))
+        .forEach(n -> out.put(n.getString("id"), n));
+    return out;
+  }
+
+  /** Waits, with a generous deadline, until the admin API satisfies {@code condition}. */
+  void awaitNodes(LbService lb, String service, Predicate<Map<String, JsonObject>> condition) {
+    Eventually.check(Duration.ofSeconds(20), () -> condition.test(nodesOf(lb, service)));
+  }
+
+  @Override
+  public void close() {
+    for (Launcher.Running service : List.copyOf(running)) {
+      try {
+        service.stop().await();
+      } catch (RuntimeException e) {
+        // keep closing the rest
+      }
+      try {
+        service.node().close().await();
+      } catch (RuntimeException e) {
+        // keep closing the rest
+      }
+    }
+    running.clear();
+    clients.close().await();
+  }
+}
