@@ -1,0 +1,23 @@
+package io.roundhouse.ws;
+
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.config.Settings;
+import io.roundhouse.runtime.Launcher;
+import java.time.Duration;
+
+/** {@code java -jar ws-service-all.jar}: settings from the environment, see the README. */
+public final class WsMain {
+
+  private WsMain() {}
+
+  public static void main(String[] args) {
+    Launcher.run(
+        "ws-service",
+        Duration.ofSeconds(10),
+        () -> {
+          WsConfig config = WsConfig.from(Settings.fromEnvironment());
+          return ClusterNode.start(config.nodeId(), config.cluster())
+              .compose(node -> WsService.start(node, config));
+        });
+  }
+}
