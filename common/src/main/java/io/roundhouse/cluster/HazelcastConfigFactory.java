@@ -25,6 +25,9 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+    // A member listed without a port is probed on every port of the range, not Hazelcast's
+    // default of the first three: a member that had to bind further up is still found.
+    config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(cluster.portCount()));
     // Notice a vanished member (kill -9) within seconds rather than a minute.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");

@@ -176,7 +176,8 @@ public final class Settings {
         return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
       }
       return Duration.ofMillis(Long.parseLong(v));
-    } catch (NumberFormatException | DateTimeParseException e) {
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      // ArithmeticException: a number that parses but overflows Duration (9999999999999999h).
       return null;
     }
   }

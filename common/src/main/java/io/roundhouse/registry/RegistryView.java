@@ -1,5 +1,6 @@
 package io.roundhouse.registry;
 
+import io.roundhouse.config.ConfigException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -105,7 +106,10 @@ final class RegistryView {
   private static ServiceInstance parse(String json) {
     try {
       return ServiceInstance.fromJson(new JsonObject(json));
-    } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+    } catch (DecodeException
+        | IllegalArgumentException
+        | ClassCastException
+        | ConfigException e) { // a missing or blank field
       LOG.warn("Ignoring malformed registry entry {}: {}", json, e.toString());
       return null;
     }

@@ -1,0 +1,102 @@
+package io.roundhouse.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.config.ConfigException;
+import io.roundhouse.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EchoConfigTest {
+
+  @Test
+  void shouldUseDefaultsWhenNothingIsSet() {
+    EchoConfig c = EchoConfig.from(Settings.of(Map.of()));
+
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.advertisedHost()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(7000);
+    assertThat(c.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.nodeId()).isEqualTo("echo-" + ProcessHandle.current().pid());
+    assertThat(c.cluster()).isEqualTo(ClusterConfig.from(Settings.of(Map.of())));
+  }
+
+  @Test
+  void shouldReadEverySettingWhenSet() {
+    EchoConfig c =
+        EchoConfig.from(
+            Settings.of(
+                Map.of(
+                    "NODE_ID", "echo-3",
+                    "ECHO_HOST", "127.0.0.1",
+                    "ECHO_PORT", "0",
+                    "ECHO_INSTANCES", "3",
+                    "ECHO_IDLE_TIMEOUT", "90s",
+                    "CLUSTER_NAME", "prod")));
+
+    assertThat(c.nodeId()).isEqualTo("echo-3");
+    assertThat(c.port()).isZero();
+    assertThat(c.instances()).isEqualTo(3);
+    assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.cluster().clusterName()).isEqualTo("prod");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0.0.0", "::"})
+  void shouldAdvertiseClusterPublicHostWhenBindingTheWildcard(String wildcard) {
+    EchoConfig c =
+        EchoConfig.from(
+            Settings.of(Map.of("ECHO_HOST", wildcard, "CLUSTER_PUBLIC_HOST", "192.0.2.10")));
+
+    assertThat(c.host()).isEqualTo(wildcard);
+    assertThat(c.advertisedHost()).isEqualTo("192.0.2.10");
+  }
+
+  @Test
+  void shouldAdvertiseExplicitHostWhenAdvertisedHostIsSet() {
+    EchoConfig c =
+        EchoConfig.from(
+            Settings.of(Map.of("ECHO_HOST", "0.0.0.0", "ECHO_ADVERTISED_HOST", "echo-1.internal")));
+
+    assertThat(c.advertisedHost()).isEqualTo("echo-1.internal");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "ECHO_PORT,70000",
+    "ECHO_PORT,seven",
+    "ECHO_INSTANCES,0",
+    "ECHO_INSTANCES,257",
+    "ECHO_IDLE_TIMEOUT,-1s",
+    "ECHO_IDLE_TIMEOUT,soon",
+    "ECHO_HOST,no-such-host.invalid",
+    "CLUSTER_MODE,swarm"
+  })
+  void shouldFailNamingSettingWhenValueIsInvalid(String key, String value) {
+    Settings s = Settings.of(Map.of(key, value));
+
+    assertThatThrownBy(() -> EchoConfig.from(s))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining(value);
+  }
+
+  @Test
+  void shouldRejectNegativeIdleTimeoutWhenBuiltDirectly() {
+    ClusterConfig cluster = ClusterConfig.local("rh", 5701, 3);
+
+    assertThatThrownBy(
+            () ->
+                new EchoConfig(
+                    "echo-1", "127.0.0.1", "127.0.0.1", 0, 1, Duration.ofSeconds(-1), cluster))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("ECHO_IDLE_TIMEOUT");
+  }
+}
