@@ -5,22 +5,28 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 /**
  * Moves bytes one way, from a source socket to a target socket, with backpressure: when the
  * target's write queue is full the source is paused until the target drains, so a slow reader never
- * makes us buffer without bound. Buffers are handed over without copying.
+ * makes us buffer without bound.
+ *
+ * <p>Between two TCP sockets buffers are handed over without copying, and the source's FIN is seen
+ * in order with its bytes. A socket that is a stream over another protocol (the HTTP client's
+ * upgraded connection) is read and written through the plain {@link NetSocket} API.
  *
  * <p>{@link #ended()} completes once the source has sent FIN (or closed) and every byte read from
- * it has been written to the target's socket. Both sockets must be on the same event loop or the
- * caller must accept cross-thread hand-off; Vert.x takes care of the thread hops.
+ * it has been written to the target's socket.
  */
 public final class Relay {
 
-  private final NetSocketInternal source;
-  private NetSocketInternal target;
+  private final NetSocket source;
+  private NetSocket target;
+  private NetSocketInternal rawTarget;
   private final Promise<Void> ended = Promise.promise();
   private Future<Void> lastWrite = Future.succeededFuture();
   private boolean paused;
@@ -28,7 +34,7 @@ public final class Relay {
   private long bytes;
 
   private Relay(NetSocket source) {
-    this.source = Sockets.internal(source);
+    this.source = source;
   }
 
   /**
@@ -45,18 +51,23 @@ public final class Relay {
    */
   public static Relay hold(NetSocket source) {
     Relay relay = new Relay(source);
-    relay.source.messageHandler(relay::onMessage);
-    relay.source.eventHandler(relay::onEvent);
-    relay.source.endHandler(v -> relay.onSourceEnd());
+    if (source instanceof NetSocketInternal raw) {
+      raw.messageHandler(relay::onMessage);
+      raw.eventHandler(relay::onEvent);
+    } else {
+      source.handler(relay::onBuffer);
+    }
+    source.endHandler(v -> relay.onSourceEnd());
     relay.paused = true;
-    relay.source.pause();
+    source.pause();
     return relay;
   }
 
   /** Starts moving held and future bytes to {@code target}. */
   public Relay to(NetSocket target) {
-    this.target = Sockets.internal(target);
-    this.target.drainHandler(v -> onTargetDrained());
+    this.target = target;
+    this.rawTarget = target instanceof NetSocketInternal raw ? raw : null;
+    target.drainHandler(v -> onTargetDrained());
     onTargetDrained();
     return this;
   }
@@ -82,7 +93,21 @@ public final class Relay {
       return;
     }
     bytes += buf.readableBytes();
-    lastWrite = target.writeMessage(buf);
+    if (rawTarget != null) {
+      lastWrite = rawTarget.writeMessage(buf);
+    } else {
+      lastWrite = target.write(BufferInternal.safeBuffer(buf));
+    }
+    checkTargetFull();
+  }
+
+  private void onBuffer(Buffer buffer) {
+    bytes += buffer.length();
+    lastWrite = target.write(buffer);
+    checkTargetFull();
+  }
+
+  private void checkTargetFull() {
     if (!paused && target.writeQueueFull()) {
       paused = true;
       source.pause();
@@ -92,7 +117,7 @@ public final class Relay {
   private void onTargetDrained() {
     if (paused) {
       paused = false;
-      // Delivers what the source queued while paused, synchronously, before we look at endSeen.
+      // A TCP source delivers what it queued while paused synchronously, before endSeen is read.
       source.resume();
       if (!paused && endSeen) {
         finish();

@@ -25,7 +25,10 @@ public final class Sockets {
 
   /** Keeps the socket open after the peer's FIN; the FIN arrives as an input-shutdown event. */
   public static void allowHalfClosure(NetSocket socket) {
-    channel(socket).config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    Channel channel = channel(socket);
+    if (channel != null) {
+      channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
   }
 
   /** Sends FIN to the peer and keeps reading; closes the socket when it cannot half-close. */
@@ -53,7 +56,11 @@ public final class Sockets {
    * connection whose role changed: an upgraded WebSocket tunnel idles longer than keep-alive.
    */
   public static void setIdleTimeout(NetSocket socket, Duration timeout) {
-    ChannelPipeline pipeline = channel(socket).pipeline();
+    Channel channel = channel(socket);
+    if (channel == null) {
+      return;
+    }
+    ChannelPipeline pipeline = channel.pipeline();
     boolean present = pipeline.get(IDLE) != null;
     if (timeout.isZero()) {
       if (present) {
@@ -75,11 +82,11 @@ public final class Sockets {
     return channel(socket) instanceof DuplexChannel duplex && duplex.isShutdown();
   }
 
-  static NetSocketInternal internal(NetSocket socket) {
-    return (NetSocketInternal) socket;
-  }
-
+  /**
+   * The socket's Netty channel, or null for a socket that is a stream over another protocol (the
+   * HTTP client's upgraded connection), which then gets the plain {@link NetSocket} behaviour.
+   */
   static Channel channel(NetSocket socket) {
-    return internal(socket).channelHandlerContext().channel();
+    return socket instanceof NetSocketInternal raw ? raw.channelHandlerContext().channel() : null;
   }
 }

@@ -25,19 +25,21 @@ public final class Splice {
   private boolean inboundClosed;
   private boolean outboundClosed;
 
-  private Splice(NetSocket inbound, Relay inboundReader, NetSocket outbound) {
+  private Splice(NetSocket inbound, Relay inboundReader, NetSocket outbound, Relay outboundReader) {
     this.inbound = inbound;
     this.outbound = outbound;
     this.inboundToOutbound = inboundReader;
-    this.outboundToInbound = Relay.hold(outbound);
+    this.outboundToInbound = outboundReader;
   }
 
   /**
-   * Splices {@code inbound}, whose reads are already held by {@code inboundReader}, to {@code
-   * outbound}. The caller must not have set close handlers it relies on: the splice owns them.
+   * Splices two sockets whose reads are already held ({@link Relay#hold}) from the moment each was
+   * obtained, so that nothing either peer sent early is lost. The splice owns the sockets' close
+   * handlers from here on.
    */
-  public static Splice start(NetSocket inbound, Relay inboundReader, NetSocket outbound) {
-    Splice splice = new Splice(inbound, inboundReader, outbound);
+  public static Splice start(
+      NetSocket inbound, Relay inboundReader, NetSocket outbound, Relay outboundReader) {
+    Splice splice = new Splice(inbound, inboundReader, outbound, outboundReader);
     splice.wire();
     return splice;
   }

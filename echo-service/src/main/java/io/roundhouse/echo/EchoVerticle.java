@@ -2,6 +2,7 @@ package io.roundhouse.echo;
 
 import io.roundhouse.net.Relay;
 import io.roundhouse.net.Sockets;
+import io.roundhouse.net.Timeouts;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
@@ -39,8 +40,8 @@ public final class EchoVerticle extends VerticleBase implements Listener {
             .setHost(config.host())
             .setPort(port)
             .setTcpNoDelay(true)
-            .setIdleTimeout((int) config.idleTimeout().toSeconds())
-            .setIdleTimeoutUnit(TimeUnit.SECONDS);
+            .setIdleTimeout(Timeouts.millis(config.idleTimeout()))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     server = vertx.createNetServer(options).connectHandler(this::serve);
     return server
         .listen()

@@ -50,7 +50,7 @@ public final class LbService implements Launcher.Running {
     b.node = node;
     b.directory = new BackendDirectory();
     BackendConnector connector =
-        new BackendConnector(b.directory, config.strategy().create(), config.connectAttempts());
+        new BackendConnector(b.directory, config.strategy()::create, config.connectAttempts());
     FrontendCounters counters = FrontendCounters.create();
     b.statsConsumer =
         node.vertx()

@@ -4,8 +4,11 @@ import io.roundhouse.lb.balance.BalancingStrategy;
 import io.vertx.core.Future;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +22,18 @@ public final class BackendConnector {
   private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
   private final BackendDirectory directory;
-  private final BalancingStrategy strategy;
+  private final Supplier<BalancingStrategy> strategyFactory;
+  private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
   private final int maxAttempts;
 
-  public BackendConnector(BackendDirectory directory, BalancingStrategy strategy, int maxAttempts) {
+  /**
+   * @param strategyFactory makes one strategy per service, so that traffic to one service never
+   *     skews the turns of another
+   */
+  public BackendConnector(
+      BackendDirectory directory, Supplier<BalancingStrategy> strategyFactory, int maxAttempts) {
     this.directory = directory;
-    this.strategy = strategy;
+    this.strategyFactory = strategyFactory;
     this.maxAttempts = maxAttempts;
   }
 
@@ -52,6 +61,7 @@ public final class BackendConnector {
       return Future.failedFuture(new NoBackendException(why, lastError));
     }
     List<Backend> healthy = untried.stream().filter(Backend::healthy).toList();
+    BalancingStrategy strategy = strategies.computeIfAbsent(service, s -> strategyFactory.get());
     Backend chosen = strategy.choose(healthy.isEmpty() ? untried : healthy);
     tried.add(chosen.id());
     return dial.apply(chosen)

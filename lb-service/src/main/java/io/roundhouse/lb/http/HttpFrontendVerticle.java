@@ -3,6 +3,7 @@ package io.roundhouse.lb.http;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
 import io.vertx.core.Future;
@@ -48,9 +49,9 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                 new HttpClientOptions()
                     .setKeepAlive(true)
                     .setTcpNoDelay(true)
-                    .setConnectTimeout((int) config.connectTimeout().toMillis())
-                    .setIdleTimeout((int) config.httpIdleTimeout().toSeconds())
-                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+                    .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
+                    .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
             .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
             .build();
     HttpProxy proxy =
@@ -67,7 +68,20 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                               return lease.value();
                             }))
             .addInterceptor(new ProxyInterceptors());
-    WebSocketTunnel tunnel = new WebSocketTunnel(config, connector, outboundClient, counters);
+    // Upgraded connections leave the pool; their client carries the tunnel's idle timeout.
+    HttpClient tunnelClient =
+        vertx
+            .httpClientBuilder()
+            .with(
+                new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setTcpNoDelay(true)
+                    .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
+                    .setIdleTimeout(Timeouts.millis(config.tunnelIdleTimeout()))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+            .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
+            .build();
+    WebSocketTunnel tunnel = new WebSocketTunnel(config, connector, tunnelClient, counters);
     server =
         vertx
             .createHttpServer(
@@ -76,8 +90,8 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                     .setPort(port)
                     .setTcpNoDelay(true)
                     .setAcceptBacklog(4096)
-                    .setIdleTimeout((int) config.httpIdleTimeout().toSeconds())
-                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+                    .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
             .connectionHandler(
                 connection -> {
                   counters.http().opened();

@@ -102,6 +102,8 @@ final class WebSocketTunnel {
   private void splice(
       HttpServerRequest inbound, HttpClientResponse response, Connected<HttpClientRequest> lease) {
     NetSocket outbound = response.netSocket();
+    // Held at once: the backend's first frame may arrive before the client's side is ready.
+    Relay outboundReader = Relay.hold(outbound);
     HttpServerResponse toClient = inbound.response().setStatusCode(101);
     response.headers().forEach(toClient.headers()::add);
     inbound
@@ -110,8 +112,7 @@ final class WebSocketTunnel {
             inboundSocket -> {
               counters.webSocket().opened();
               Sockets.setIdleTimeout(inboundSocket, config.tunnelIdleTimeout());
-              Sockets.setIdleTimeout(outbound, config.tunnelIdleTimeout());
-              Splice.start(inboundSocket, Relay.hold(inboundSocket), outbound)
+              Splice.start(inboundSocket, Relay.hold(inboundSocket), outbound, outboundReader)
                   .closed()
                   .onComplete(
                       ar -> {

@@ -66,7 +66,7 @@ final class TcpConnection {
       return;
     }
     Sockets.allowHalfClosure(outbound);
-    Splice.start(inbound, inboundReader, outbound)
+    Splice.start(inbound, inboundReader, outbound, Relay.hold(outbound))
         .closed()
         .onComplete(
             ar -> {

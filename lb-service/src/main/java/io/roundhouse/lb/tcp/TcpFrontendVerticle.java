@@ -3,6 +3,7 @@ package io.roundhouse.lb.tcp;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.net.Timeouts;
 import io.roundhouse.runtime.Listener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,14 +32,14 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
 
   @Override
   public Future<?> start() {
-    int idleSeconds = (int) config.tcpIdleTimeout().toSeconds();
+    int idleMillis = Timeouts.millis(config.tcpIdleTimeout());
     NetClient outboundClient =
         vertx.createNetClient(
             new NetClientOptions()
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
                 .setTcpNoDelay(true)
-                .setIdleTimeout(idleSeconds)
-                .setIdleTimeoutUnit(TimeUnit.SECONDS));
+                .setIdleTimeout(idleMillis)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     server =
         vertx
             .createNetServer(
@@ -47,8 +48,8 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
                     .setPort(port)
                     .setTcpNoDelay(true)
                     .setAcceptBacklog(4096)
-                    .setIdleTimeout(idleSeconds)
-                    .setIdleTimeoutUnit(TimeUnit.SECONDS))
+                    .setIdleTimeout(idleMillis)
+                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
             .connectHandler(
                 inbound ->
                     new TcpConnection(inbound, connector, outboundClient, counters.tcp()).start());

@@ -1,0 +1,85 @@
+package io.roundhouse.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.io.InputStream;
+import java.net.Socket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A balancer with no live backend answers at once: a close, a 503, never a hang. */
+class NoBackendIT {
+
+  private static ClusterFixture fixture;
+  private static LbService lb;
+
+  @BeforeAll
+  static void startBalancerAlone() {
+    fixture = new ClusterFixture();
+    lb = fixture.lb();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void shouldCloseTcpClientWhenNoEchoBackendIsLive() throws Exception {
+    try (Socket socket = TcpClients.connect(lb.tcpPort())) {
+      socket.setSoTimeout(5_000);
+      InputStream in = socket.getInputStream();
+      // EOF (or a reset), not a read timeout.
+      int first;
+      try {
+        first = in.read();
+      } catch (java.net.SocketException reset) {
+        first = -1;
+      }
+      assertThat(first).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void shouldAnswer503WhenNoWsBackendIsLive() {
+    HttpClient client = fixture.clients.createHttpClient();
+    HttpClientResponse response =
+        client
+            .request(HttpMethod.GET, lb.httpPort(), "127.0.0.1", "/info")
+            .compose(req -> req.send())
+            .await();
+    String body = response.body().await().toString();
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(body).contains("no backend");
+    client.close();
+  }
+
+  @Test
+  void shouldRejectWebSocketUpgradeWith503WhenNoWsBackendIsLive() {
+    WebSocketClient client = fixture.clients.createWebSocketClient();
+    Throwable failure =
+        client
+            .connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(lb.httpPort())
+                    .setURI("/ws"))
+            .map(ws -> (Throwable) null)
+            .recover(e -> io.vertx.core.Future.succeededFuture(e))
+            .await();
+
+    assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
+    assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(503);
+    client.close();
+  }
+}

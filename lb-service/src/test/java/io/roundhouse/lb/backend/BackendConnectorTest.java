@@ -1,0 +1,108 @@
+package io.roundhouse.lb.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roundhouse.lb.balance.RoundRobin;
+import io.roundhouse.registry.ServiceInstance;
+import io.vertx.core.Future;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Selection logic only: the dial functions here stand for connection attempts. */
+class BackendConnectorTest {
+
+  private final BackendDirectory directory = new BackendDirectory();
+  private final BackendConnector connector = new BackendConnector(directory, RoundRobin::new, 3);
+
+  private void up(String id, String service, int port) {
+    directory.instanceUp(new ServiceInstance(id, service, "127.0.0.1", port, "member-" + id));
+  }
+
+  private Map<String, Integer> spread(String service, int choices) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i < choices; i++) {
+      Connected<String> c = connector.connect(service, b -> Future.succeededFuture(b.id())).await();
+      counts.merge(c.value(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @Test
+  void shouldSpreadWithinOneOfFairShareWhenChoicesAreNotAMultipleOfBackends() {
+    up("echo-1", "echo", 1);
+    up("echo-2", "echo", 2);
+    up("echo-3", "echo", 3);
+
+    Map<String, Integer> counts = spread("echo", 100);
+
+    assertThat(counts).hasSize(3);
+    counts.values().forEach(n -> assertThat(n).isBetween(33, 34));
+  }
+
+  @Test
+  void shouldKeepEachServiceFairWhenTrafficToServicesInterleaves() {
+    up("echo-1", "echo", 1);
+    up("echo-2", "echo", 2);
+    up("ws-1", "ws", 3);
+    up("ws-2", "ws", 4);
+    Map<String, Integer> ws = new HashMap<>();
+    for (int i = 0; i < 20; i++) {
+      connector.connect("echo", b -> Future.succeededFuture(b.id())).await();
+      ws.merge(
+          connector.connect("ws", b -> Future.succeededFuture(b.id())).await().value(),
+          1,
+          Integer::sum);
+    }
+    assertThat(ws).containsEntry("ws-1", 10).containsEntry("ws-2", 10);
+  }
+
+  @Test
+  void shouldTryNextBackendAndSkipRefusedOneWhenDialFails() {
+    up("echo-1", "echo", 1);
+    up("echo-2", "echo", 2);
+    Future<String> refuse = Future.failedFuture(new java.net.ConnectException("refused"));
+
+    for (int i = 0; i < 6; i++) {
+      Connected<String> c =
+          connector
+              .connect(
+                  "echo", b -> b.id().equals("echo-1") ? refuse : Future.succeededFuture(b.id()))
+              .await();
+      assertThat(c.value()).isEqualTo("echo-2");
+    }
+    Backend refused = directory.live("echo").get(0);
+    assertThat(refused.healthy()).isFalse();
+    // Only the first attempt dialled echo-1; afterwards it is skipped.
+    assertThat(refused.failedConnects()).isEqualTo(1);
+
+    // A fresh registry entry says it is back.
+    up("echo-1", "echo", 11);
+    assertThat(directory.live("echo").get(0).healthy()).isTrue();
+  }
+
+  @Test
+  void shouldFailWithNoBackendWhenEveryDialFails() {
+    up("echo-1", "echo", 1);
+    up("echo-2", "echo", 2);
+
+    Throwable error =
+        connector
+            .connect("echo", b -> Future.<String>failedFuture(new java.net.ConnectException("x")))
+            .map(c -> (Throwable) null)
+            .recover(Future::succeededFuture)
+            .await();
+
+    assertThat(error).isInstanceOf(NoBackendException.class);
+  }
+
+  @Test
+  void shouldReleaseCountExactlyOnceWhenReleasedTwice() {
+    up("echo-1", "echo", 1);
+    Connected<String> c = connector.connect("echo", b -> Future.succeededFuture("x")).await();
+    assertThat(c.backend().activeConnections()).isEqualTo(1);
+    c.release();
+    c.release();
+    assertThat(c.backend().activeConnections()).isZero();
+  }
+}
