@@ -1,0 +1,69 @@
+package io.roundhouse.lb;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A service started as its own JVM from the packaged jar; killed by PID, never by name. */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String nodeId;
+  private final Process process;
+
+  private ServiceProcess(String nodeId, Process process) {
+    this.nodeId = nodeId;
+    this.process = process;
+  }
+
+  static ServiceProcess start(String jarProperty, String nodeId, Map<String, String> env)
+      throws IOException {
+    String jar = System.getProperty(jarProperty);
+    if (jar == null || !new File(jar).isFile()) {
+      throw new IllegalStateException(
+          "System property " + jarProperty + " must name a built jar, got " + jar);
+    }
+    Path logs = Path.of(System.getProperty("roundhouse.it.logs", "target/it-logs"));
+    Files.createDirectories(logs);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(List.of("-jar", jar));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(logs.resolve(nodeId + ".log").toFile());
+    builder.environment().putAll(env);
+    return new ServiceProcess(nodeId, builder.start());
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no deregistration, no goodbye to the cluster. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
