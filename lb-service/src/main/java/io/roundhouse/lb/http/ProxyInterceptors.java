@@ -26,10 +26,11 @@ final class ProxyInterceptors implements ProxyInterceptor {
             error -> {
               release(context);
               int status = GatewayErrors.status(error);
+              // Let the rest of the client's body (if any) drain so the connection can be reused.
+              context.request().proxiedRequest().resume();
               ProxyResponse response =
                   context
                       .request()
-                      .release()
                       .response()
                       .setStatusCode(status)
                       .putHeader("Content-Type", "text/plain; charset=utf-8")

@@ -1,0 +1,149 @@
+package io.roundhouse.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.registry.HazelcastServiceRegistry;
+import io.roundhouse.registry.ServiceInstance;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Plain HTTP through the balancer to a backend that shows what it received: a real HTTP server on a
+ * real cluster member, registered in the real registry as a ws-service instance.
+ */
+class HttpProxyIT {
+
+  private static ClusterFixture fixture;
+  private static ClusterNode backendNode;
+  private static LbService lb;
+  private static HttpClient client;
+  private static final Set<Integer> backendSeenPorts = ConcurrentHashMap.newKeySet();
+
+  @BeforeAll
+  static void start() {
+    fixture = new ClusterFixture();
+    backendNode = fixture.cluster.join("http-1");
+    HttpServer backend =
+        backendNode
+            .vertx()
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  backendSeenPorts.add(req.remoteAddress().port());
+                  switch (req.path()) {
+                    case "/slow" -> {
+                      // Never answers.
+                    }
+                    case "/reset" -> req.connection().close();
+                    default -> {
+                      JsonObject headers = new JsonObject();
+                      req.headers()
+                          .forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                      req.response()
+                          .putHeader("Content-Type", "application/json")
+                          .end(headers.encode());
+                    }
+                  }
+                });
+    int port = backend.listen(0, "127.0.0.1").await().actualPort();
+    new HazelcastServiceRegistry(backendNode.vertx(), backendNode.hazelcast())
+        .register(
+            new ServiceInstance(
+                "http-1", ServiceInstance.WS, "127.0.0.1", port, backendNode.memberId()))
+        .await();
+    lb = fixture.lb(Map.of("LB_BACKEND_TIMEOUT", "700ms", "LB_POOL_SIZE", "4"));
+    fixture.awaitNodes(lb, "ws", nodes -> nodes.containsKey("http-1"));
+    client =
+        fixture.clients.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+    if (backendNode != null) {
+      backendNode.close().await();
+    }
+  }
+
+  /** A whole response: the body is read in the same chain, before the response is handed back. */
+  record Reply(int status, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  private static Reply get(String path) {
+    return client
+        .request(HttpMethod.GET, lb.httpPort(), "127.0.0.1", path)
+        .compose(req -> req.putHeader("X-Forwarded-For", "203.0.113.9").send())
+        .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString())))
+        .await();
+  }
+
+  @Test
+  void shouldAddForwardedHeadersWhenProxyingToBackend() {
+    Reply response = get("/headers");
+    JsonObject seen = response.json();
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(seen.getString("x-forwarded-for")).isEqualTo("203.0.113.9, 127.0.0.1");
+    assertThat(seen.getString("x-forwarded-proto")).isEqualTo("http");
+    assertThat(seen.getString("x-forwarded-host")).isEqualTo("127.0.0.1:" + lb.httpPort());
+    assertThat(seen.getString("forwarded"))
+        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + lb.httpPort() + "\"");
+  }
+
+  @Test
+  void shouldReusePooledBackendConnectionsWhenRequestsAreSequential() {
+    backendSeenPorts.clear();
+    for (int i = 0; i < 20; i++) {
+      assertThat(get("/headers").status()).isEqualTo(200);
+    }
+    // Twenty requests, at most a pool's worth of backend connections.
+    assertThat(backendSeenPorts).hasSizeLessThanOrEqualTo(4);
+  }
+
+  @Test
+  void shouldAnswer504WhenBackendDoesNotAnswerInTime() {
+    Reply response = get("/slow");
+
+    assertThat(response.status()).isEqualTo(504);
+    assertThat(response.body()).contains("Gateway Timeout");
+  }
+
+  @Test
+  void shouldAnswer502WhenBackendDropsTheConnection() {
+    Reply response = get("/reset");
+
+    assertThat(response.status()).isEqualTo(502);
+    assertThat(response.body()).contains("Bad Gateway");
+  }
+
+  @Test
+  void shouldAnswer400AndKeepServingWhenRequestIsMalformed() throws Exception {
+    try (Socket socket = TcpClients.connect(lb.httpPort())) {
+      socket.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).matches("(?s)HTTP/1\\.[01] 400 .*");
+    }
+    assertThat(get("/headers").status()).isEqualTo(200);
+  }
+}
