@@ -35,6 +35,7 @@ public final class ClusterNode {
         new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
     options
         .setPreferNativeTransport(true)
+        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
         .setEventBusOptions(
             new EventBusOptions()
                 .setHost(cluster.host())

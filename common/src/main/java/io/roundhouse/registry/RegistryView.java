@@ -54,11 +54,20 @@ final class RegistryView {
     }
   }
 
+  /**
+   * A pushed entry was just written by its (live) member, so it is trusted even if this member has
+   * not yet heard of the writer's membership; snapshots, which may hold a dead member's leftovers,
+   * are filtered by membership in {@link #reconcile()}.
+   */
   void entryChanged(String json) {
     ServiceInstance instance = parse(json);
-    if (stopped || instance == null || !liveMembers.get().contains(instance.memberId())) {
+    if (stopped || instance == null) {
       return;
     }
+    up(instance);
+  }
+
+  private void up(ServiceInstance instance) {
     ServiceInstance previous = known.put(instance.id(), instance);
     if (!instance.equals(previous)) {
       listener.instanceUp(instance);
@@ -97,7 +106,7 @@ final class RegistryView {
               List.copyOf(known.keySet()).stream()
                   .filter(id -> !live.containsKey(id))
                   .forEach(this::entryRemoved);
-              live.values().forEach(i -> entryChanged(i.toJson().encode()));
+              live.values().forEach(this::up);
             })
         .onFailure(e -> LOG.warn("Registry snapshot failed: {}", e.toString()))
         .mapEmpty();

@@ -10,15 +10,20 @@ import io.roundhouse.testing.TestCluster;
 import io.roundhouse.ws.WsConfig;
 import io.roundhouse.ws.WsService;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -29,7 +34,8 @@ final class ClusterFixture implements AutoCloseable {
 
   final TestCluster cluster = TestCluster.create();
   final Vertx clients = Vertx.vertx();
-  private final HttpClient admin = clients.createHttpClient();
+  private final HttpClient admin =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<Launcher.Running> running = new ArrayList<>();
 
   Map<String, String> settings(String nodeId, Map<String, String> extra) {
@@ -48,14 +54,14 @@ final class ClusterFixture implements AutoCloseable {
         EchoConfig.from(
             Settings.of(settings(nodeId, Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1"))));
     ClusterNode node = cluster.join(nodeId);
-    return track(EchoService.start(node, config).await());
+    return track(EchoService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
   WsService ws(String nodeId) {
     WsConfig config =
         WsConfig.from(Settings.of(settings(nodeId, Map.of("WS_PORT", "0", "WS_INSTANCES", "1"))));
     ClusterNode node = cluster.join(nodeId);
-    return track(WsService.start(node, config).await());
+    return track(WsService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
   LbService lb(Map<String, String> extra) {
@@ -70,7 +76,7 @@ final class ClusterFixture implements AutoCloseable {
     env.putAll(extra);
     LbConfig config = LbConfig.from(Settings.of(settings("lb-1", env)));
     ClusterNode node = cluster.join("lb-1");
-    return track(LbService.start(node, config).await());
+    return track(LbService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
   LbService lb() {
@@ -85,17 +91,29 @@ final class ClusterFixture implements AutoCloseable {
   /** Stops a service and leaves the cluster, as a graceful shutdown does. */
   void stop(Launcher.Running service) {
     running.remove(service);
-    service.stop().await();
-    service.node().close().await();
+    service.stop().timeout(30, TimeUnit.SECONDS).await();
+    service.node().close().timeout(30, TimeUnit.SECONDS).await();
   }
 
+  /** GETs JSON from an admin port with the JDK's client: blocking, with a timeout. */
   JsonObject get(int port, String path) {
-    return admin
-        .request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(req -> req.send())
-        .compose(resp -> resp.body())
-        .map(body -> body.toJsonObject())
-        .await();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
+    try {
+      HttpResponse<String> response = admin.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError("GET " + path + " answered " + response.statusCode());
+      }
+      return new JsonObject(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   JsonArray nodes(LbService lb) {
@@ -121,17 +139,17 @@ final class ClusterFixture implements AutoCloseable {
   public void close() {
     for (Launcher.Running service : List.copyOf(running)) {
       try {
-        service.stop().await();
+        service.stop().timeout(30, TimeUnit.SECONDS).await();
       } catch (RuntimeException e) {
         // keep closing the rest
       }
       try {
-        service.node().close().await();
+        service.node().close().timeout(30, TimeUnit.SECONDS).await();
       } catch (RuntimeException e) {
         // keep closing the rest
       }
     }
     running.clear();
-    clients.close().await();
+    clients.close().timeout(30, TimeUnit.SECONDS).await();
   }
 }

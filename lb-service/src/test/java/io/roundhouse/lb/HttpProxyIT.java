@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,11 +60,12 @@ class HttpProxyIT {
                     }
                   }
                 });
-    int port = backend.listen(0, "127.0.0.1").await().actualPort();
+    int port = backend.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
     new HazelcastServiceRegistry(backendNode.vertx(), backendNode.hazelcast())
         .register(
             new ServiceInstance(
                 "http-1", ServiceInstance.WS, "127.0.0.1", port, backendNode.memberId()))
+        .timeout(30, TimeUnit.SECONDS)
         .await();
     lb = fixture.lb(Map.of("LB_BACKEND_TIMEOUT", "700ms", "LB_POOL_SIZE", "4"));
     fixture.awaitNodes(lb, "ws", nodes -> nodes.containsKey("http-1"));
@@ -78,7 +80,7 @@ class HttpProxyIT {
       fixture.close();
     }
     if (backendNode != null) {
-      backendNode.close().await();
+      backendNode.close().timeout(30, TimeUnit.SECONDS).await();
     }
   }
 
@@ -94,6 +96,7 @@ class HttpProxyIT {
         .request(HttpMethod.GET, lb.httpPort(), "127.0.0.1", path)
         .compose(req -> req.putHeader("X-Forwarded-For", "203.0.113.9").send())
         .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString())))
+        .timeout(30, TimeUnit.SECONDS)
         .await();
   }
 

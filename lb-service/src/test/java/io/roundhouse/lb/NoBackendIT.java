@@ -10,6 +10,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.InputStream;
 import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,7 @@ class NoBackendIT {
                   response[0] = resp;
                   return resp.body();
                 })
+            .timeout(30, TimeUnit.SECONDS)
             .await()
             .toString();
 
@@ -82,6 +84,7 @@ class NoBackendIT {
                     .setURI("/ws"))
             .map(ws -> (Throwable) null)
             .recover(e -> io.vertx.core.Future.succeededFuture(e))
+            .timeout(30, TimeUnit.SECONDS)
             .await();
 
     assertThat(failure).isInstanceOf(UpgradeRejectedException.class);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -54,25 +55,22 @@ class WebSocketProxyIT {
   private static Session open(String uri) throws InterruptedException {
     LinkedBlockingQueue<Buffer> received = new LinkedBlockingQueue<>();
     Promise<String> welcome = Promise.promise();
-    WebSocket socket =
-        wsClient
-            .connect(
-                new WebSocketConnectOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(lb.httpPort())
-                    .setURI(uri))
-            .onSuccess(
-                ws ->
-                    ws.handler(
-                        frame -> {
-                          if (!welcome.future().isComplete()) {
-                            welcome.complete(new JsonObject(frame).getString("node"));
-                          } else {
-                            received.add(frame);
-                          }
-                        }))
-            .await();
-    String node = welcome.future().await();
+    // Handlers are in place before the handshake: the welcome frame can share a read with the 101.
+    ClientWebSocket socket = wsClient.webSocket();
+    socket.handler(
+        frame -> {
+          if (!welcome.future().isComplete()) {
+            welcome.complete(new JsonObject(frame).getString("node"));
+          } else {
+            received.add(frame);
+          }
+        });
+    socket
+        .connect(
+            new WebSocketConnectOptions().setHost("127.0.0.1").setPort(lb.httpPort()).setURI(uri))
+        .timeout(20, TimeUnit.SECONDS)
+        .await();
+    String node = welcome.future().timeout(20, TimeUnit.SECONDS).await();
     return new Session(socket, node, received);
   }
 
@@ -125,7 +123,7 @@ class WebSocketProxyIT {
       echoed.appendBuffer(next);
     }
     assertThat(echoed.getBytes()).isEqualTo(payload);
-    session.socket().close().await();
+    session.socket().close().timeout(30, TimeUnit.SECONDS).await();
   }
 
   @Test
@@ -135,7 +133,11 @@ class WebSocketProxyIT {
     // Round-robin puts consecutive connections on different nodes.
     assertThat(alice.node()).isNotEqualTo(bob.node());
 
-    alice.socket().writeTextMessage("hello from " + alice.node()).await();
+    alice
+        .socket()
+        .writeTextMessage("hello from " + alice.node())
+        .timeout(30, TimeUnit.SECONDS)
+        .await();
 
     Buffer atBob = bob.received().poll(10, TimeUnit.SECONDS);
     Buffer atAlice = alice.received().poll(10, TimeUnit.SECONDS);
@@ -157,7 +159,7 @@ class WebSocketProxyIT {
     byte[] big = new byte[2 * 1024 * 1024];
     session.socket().writeBinaryMessage(Buffer.buffer(big));
 
-    Short code = closed.future().timeout(20, TimeUnit.SECONDS).await();
+    Short code = closed.future().timeout(30, TimeUnit.SECONDS).await();
     assertThat(code).isEqualTo((short) 1009);
   }
 
@@ -178,6 +180,7 @@ class WebSocketProxyIT {
                     return resp.body();
                   })
               .map(Buffer::toJsonObject)
+              .timeout(30, TimeUnit.SECONDS)
               .await();
       perNode.merge(info.getString("node"), 1, Integer::sum);
     }
@@ -186,6 +189,6 @@ class WebSocketProxyIT {
     // One pooled inbound connection carried all twelve requests.
     JsonObject frontends = fixture.get(lb.adminPort(), "/api/frontends");
     assertThat(frontends.getJsonObject("http").getLong("active")).isGreaterThanOrEqualTo(1);
-    client.close().await();
+    client.close().timeout(30, TimeUnit.SECONDS).await();
   }
 }

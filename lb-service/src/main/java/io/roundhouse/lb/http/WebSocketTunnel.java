@@ -81,8 +81,10 @@ final class WebSocketTunnel {
   }
 
   private void upgrade(HttpServerRequest inbound, Connected<HttpClientRequest> lease) {
-    lease
-        .value()
+    HttpClientRequest outboundRequest = lease.value();
+    // After the upgrade the request's connection is the tunnel; its close is not an error.
+    outboundRequest.exceptionHandler(e -> LOG.debug("Upgrade request: {}", e.toString()));
+    outboundRequest
         .connect()
         .onSuccess(
             response -> {
