@@ -81,6 +81,16 @@ public record ClusterConfig(
         0);
   }
 
+  /**
+   * The address to register for a listener bound to {@code bindHost}: the bind address itself,
+   * unless it is a wildcard, which no peer can connect to; then this member's public host.
+   */
+  public String advertisedHostFor(String bindHost) {
+    boolean wildcard =
+        bindHost.equals("0.0.0.0") || bindHost.equals("::") || bindHost.equals("[::]");
+    return wildcard ? publicHost : bindHost;
+  }
+
   public static ClusterConfig from(Settings s) {
     JoinMode mode = s.enumValue("CLUSTER_MODE", JoinMode.class, DEFAULT_MODE);
     String host = s.string("CLUSTER_HOST", s.string("POD_IP", DEFAULT_HOST));

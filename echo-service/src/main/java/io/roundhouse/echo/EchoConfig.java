@@ -43,18 +43,13 @@ public record EchoConfig(
   public static EchoConfig from(Settings s) {
     ClusterConfig cluster = ClusterConfig.from(s);
     String host = s.host("ECHO_HOST", DEFAULT_HOST);
-    String advertised = isWildcard(host) ? cluster.publicHost() : host;
     return new EchoConfig(
         NodeIds.from(s, ServiceInstance.ECHO),
         host,
-        s.string("ECHO_ADVERTISED_HOST", advertised),
+        s.string("ECHO_ADVERTISED_HOST", cluster.advertisedHostFor(host)),
         s.port("ECHO_PORT", DEFAULT_PORT),
         s.integer("ECHO_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
         s.duration("ECHO_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         cluster);
-  }
-
-  static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 }

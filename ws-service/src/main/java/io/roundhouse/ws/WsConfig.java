@@ -69,20 +69,15 @@ public record WsConfig(
   public static WsConfig from(Settings s) {
     ClusterConfig cluster = ClusterConfig.from(s);
     String host = s.host("WS_HOST", DEFAULT_HOST);
-    String advertised = isWildcard(host) ? cluster.publicHost() : host;
     return new WsConfig(
         NodeIds.from(s, ServiceInstance.WS),
         host,
-        s.string("WS_ADVERTISED_HOST", advertised),
+        s.string("WS_ADVERTISED_HOST", cluster.advertisedHostFor(host)),
         s.port("WS_PORT", DEFAULT_PORT),
         s.integer("WS_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
         s.duration("WS_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         s.integer("WS_MAX_FRAME_SIZE", DEFAULT_MAX_FRAME_SIZE, 1, MAX_SIZE),
         s.integer("WS_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_SIZE, 1, MAX_SIZE),
         cluster);
-  }
-
-  static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 }

@@ -18,6 +18,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,18 +43,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
 
   @Override
   public Future<?> start() {
-    HttpClient outboundClient =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
-                    .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
-                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
-            .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
-            .build();
+    HttpClient outboundClient = outboundClient(config.httpIdleTimeout());
     HttpProxy proxy =
         HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), outboundClient)
             .origin(
@@ -69,18 +59,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                             }))
             .addInterceptor(new ProxyInterceptors());
     // Upgraded connections leave the pool; their client carries the tunnel's idle timeout.
-    HttpClient tunnelClient =
-        vertx
-            .httpClientBuilder()
-            .with(
-                new HttpClientOptions()
-                    .setKeepAlive(true)
-                    .setTcpNoDelay(true)
-                    .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
-                    .setIdleTimeout(Timeouts.millis(config.tunnelIdleTimeout()))
-                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
-            .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
-            .build();
+    HttpClient tunnelClient = outboundClient(config.tunnelIdleTimeout());
     WebSocketTunnel tunnel = new WebSocketTunnel(config, connector, tunnelClient, counters);
     server =
         vertx
@@ -106,6 +85,21 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                   }
                 });
     return server.listen();
+  }
+
+  /** Keep-alive connections to backends, pooled per backend address. */
+  private HttpClient outboundClient(Duration idleTimeout) {
+    return vertx
+        .httpClientBuilder()
+        .with(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
+                .setIdleTimeout(Timeouts.millis(idleTimeout))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new PoolOptions().setHttp1MaxSize(config.poolSize()))
+        .build();
   }
 
   RequestOptions requestTo(ServiceInstance backend) {
