@@ -155,4 +155,61 @@ class TcpProxyIT {
       assertThat(in.read()).isEqualTo(-1);
     }
   }
+
+  @Test
+  void shouldReleaseEveryDescriptorWhenClientsCloseOrVanish() throws Exception {
+    // Warm up pools and lazy structures, then take the baseline.
+    try (Socket warm = TcpClients.connect(lb.tcpPort())) {
+      TcpClients.roundTrip(warm, "warm");
+    }
+    awaitAllClosed();
+    long baseline = openDescriptors();
+
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      Socket socket = TcpClients.connect(lb.tcpPort());
+      TcpClients.roundTrip(socket, "fd " + i);
+      sockets.add(socket);
+    }
+    for (int i = 0; i < sockets.size(); i++) {
+      Socket socket = sockets.get(i);
+      if (i % 3 == 0) {
+        socket.setSoLinger(true, 0); // vanishes: RST instead of FIN
+      } else if (i % 3 == 1) {
+        socket.shutdownOutput(); // half-closes first
+      }
+      socket.close();
+    }
+    // Clients that reset before the balancer could even dial a backend.
+    for (int i = 0; i < 20; i++) {
+      Socket socket = TcpClients.connect(lb.tcpPort());
+      socket.setSoLinger(true, 0);
+      socket.close();
+    }
+
+    awaitAllClosed();
+    Eventually.check(java.time.Duration.ofSeconds(20), () -> openDescriptors() <= baseline + 2);
+  }
+
+  private static void awaitAllClosed() {
+    Eventually.check(
+        java.time.Duration.ofSeconds(20),
+        () ->
+            fixture.get(lb.adminPort(), "/api/frontends").getJsonObject("tcp").getLong("active")
+                    == 0
+                && fixture.nodesOf(lb, "echo").values().stream()
+                    .allMatch(
+                        n ->
+                            n.getLong("activeConnections") == 0
+                                && Long.valueOf(0).equals(n.getLong("reportedActiveConnections"))));
+  }
+
+  /** Descriptors of this JVM, which hosts the balancer and the backends. */
+  private static long openDescriptors() {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }
