@@ -15,6 +15,7 @@ import io.roundhouse.stats.NodeStats;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class LbService implements Launcher.Running {
   private final Deployed tcp;
   private final Deployed http;
   private final Deployed admin;
-  private volatile boolean stopping;
+  private final AtomicBoolean serving;
 
   private LbService(Builder b) {
     this.node = b.node;
@@ -43,6 +44,7 @@ public final class LbService implements Launcher.Running {
     this.tcp = b.tcp;
     this.http = b.http;
     this.admin = b.admin;
+    this.serving = b.serving;
   }
 
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
@@ -82,22 +84,16 @@ public final class LbService implements Launcher.Running {
         .compose(
             d -> {
               b.http = d;
-              LbService[] self = new LbService[1];
               return ScaledDeployment.deploy(
                       node.vertx(),
                       config.adminPort(),
                       1,
                       port ->
-                          new AdminVerticle(
-                              config,
-                              port,
-                              b.directory,
-                              counters,
-                              () -> self[0] != null && !self[0].stopping))
+                          new AdminVerticle(config, port, b.directory, counters, b.serving::get))
                   .map(
                       a -> {
                         b.admin = a;
-                        self[0] = new LbService(b);
+                        b.serving.set(true);
                         LOG.info(
                             "lb-service {} listening: TCP {}:{}, HTTP {}:{}, admin {}:{}"
                                 + " (strategy {}, {} event loops per port)",
@@ -110,7 +106,7 @@ public final class LbService implements Launcher.Running {
                             a.port(),
                             config.strategy(),
                             config.instances());
-                        return self[0];
+                        return new LbService(b);
                       });
             });
   }
@@ -139,7 +135,7 @@ public final class LbService implements Launcher.Running {
   /** Stops accepting, then stops watching; Vert.x closes the open connections with the node. */
   @Override
   public Future<Void> stop() {
-    stopping = true;
+    serving.set(false);
     return tcp.undeploy(node.vertx())
         .eventually(() -> http.undeploy(node.vertx()))
         .eventually(() -> admin.undeploy(node.vertx()))
@@ -155,5 +151,6 @@ public final class LbService implements Launcher.Running {
     Deployed tcp;
     Deployed http;
     Deployed admin;
+    final AtomicBoolean serving = new AtomicBoolean();
   }
 }

@@ -91,4 +91,12 @@ class NoBackendIT {
     assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(503);
     client.close();
   }
+
+  @Test
+  void shouldReportLiveAndReadyWhenListeningWithoutBackends() {
+    // Ready means "serving its ports": without backends it answers 503s quickly, which is service.
+    assertThat(fixture.get(lb.adminPort(), "/health/live").getString("status")).isEqualTo("UP");
+    assertThat(fixture.get(lb.adminPort(), "/health/ready").getString("status")).isEqualTo("UP");
+    assertThat(fixture.nodes(lb)).isEmpty();
+  }
 }
