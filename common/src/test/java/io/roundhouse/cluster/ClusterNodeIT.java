@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.Nodes;
 import io.roundhouse.testing.TestCluster;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,8 +15,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ClusterNodeIT {
@@ -65,6 +71,33 @@ class ClusterNodeIT {
         .containsExactlyInAnyOrder(a.memberId(), b.memberId());
     assertThat(a.hazelcast().getCluster().getLocalMember().getAddress().getHost())
         .isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void shouldUseNativeTransportAndOneEventLoopPerCoreWhenStarted() {
+    Assumptions.assumeTrue(
+        System.getProperty("os.name").startsWith("Linux")
+            && System.getProperty("os.arch").equals("amd64"),
+        "the epoll jar on the classpath is linux-x86_64");
+    ClusterNode node = join(TestCluster.create().config(), "node-a");
+    int cores = Runtime.getRuntime().availableProcessors();
+    Set<String> loops = ConcurrentHashMap.newKeySet();
+
+    node.vertx()
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    loops.add(Thread.currentThread().getName());
+                    return Future.succeededFuture();
+                  }
+                },
+            new DeploymentOptions().setInstances(cores * 3))
+        .await();
+
+    assertThat(node.vertx().isNativeTransportEnabled()).isTrue();
+    assertThat(loops).hasSize(cores);
   }
 
   @Test
