@@ -34,8 +34,11 @@ final class ClusterFixture implements AutoCloseable {
 
   final TestCluster cluster = TestCluster.create();
   final Vertx clients = Vertx.vertx();
-  private final HttpClient admin =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final List<Launcher.Running> running = new ArrayList<>();
 
   Map<String, String> settings(String nodeId, Map<String, String> extra) {
@@ -95,25 +98,44 @@ final class ClusterFixture implements AutoCloseable {
     service.node().close().timeout(30, TimeUnit.SECONDS).await();
   }
 
-  /** GETs JSON from an admin port with the JDK's client: blocking, with a timeout. */
-  JsonObject get(int port, String path) {
-    HttpRequest request =
+  /** A whole HTTP response. */
+  record Reply(int status, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /**
+   * GETs with the JDK's blocking client, keep-alive, with a timeout: a Vert.x client used from a
+   * test thread can drop a response body that arrives before its handler is set.
+   */
+  Reply http(int port, String path, String... headers) {
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
-            .GET()
-            .build();
+            .GET();
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
     try {
-      HttpResponse<String> response = admin.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new AssertionError("GET " + path + " answered " + response.statusCode());
-      }
-      return new JsonObject(response.body());
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /** GETs JSON from an admin port. */
+  JsonObject get(int port, String path) {
+    Reply reply = http(port, path);
+    if (reply.status() != 200) {
+      throw new AssertionError("GET " + path + " answered " + reply.status());
+    }
+    return reply.json();
   }
 
   JsonArray nodes(LbService lb) {

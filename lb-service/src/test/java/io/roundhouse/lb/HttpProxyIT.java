@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
@@ -31,7 +27,6 @@ class HttpProxyIT {
   private static ClusterFixture fixture;
   private static ClusterNode backendNode;
   private static LbService lb;
-  private static HttpClient client;
   private static final Set<Integer> backendSeenPorts = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
@@ -69,9 +64,6 @@ class HttpProxyIT {
         .await();
     lb = fixture.lb(Map.of("LB_BACKEND_TIMEOUT", "700ms", "LB_POOL_SIZE", "4"));
     fixture.awaitNodes(lb, "ws", nodes -> nodes.containsKey("http-1"));
-    client =
-        fixture.clients.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
   }
 
   @AfterAll
@@ -84,25 +76,13 @@ class HttpProxyIT {
     }
   }
 
-  /** A whole response: the body is read in the same chain, before the response is handed back. */
-  record Reply(int status, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
-
-  private static Reply get(String path) {
-    return client
-        .request(HttpMethod.GET, lb.httpPort(), "127.0.0.1", path)
-        .compose(req -> req.putHeader("X-Forwarded-For", "203.0.113.9").send())
-        .compose(resp -> resp.body().map(body -> new Reply(resp.statusCode(), body.toString())))
-        .timeout(30, TimeUnit.SECONDS)
-        .await();
+  private static ClusterFixture.Reply get(String path) {
+    return fixture.http(lb.httpPort(), path, "X-Forwarded-For", "203.0.113.9");
   }
 
   @Test
   void shouldAddForwardedHeadersWhenProxyingToBackend() {
-    Reply response = get("/headers");
+    ClusterFixture.Reply response = get("/headers");
     JsonObject seen = response.json();
 
     assertThat(response.status()).isEqualTo(200);
@@ -125,7 +105,7 @@ class HttpProxyIT {
 
   @Test
   void shouldAnswer504WhenBackendDoesNotAnswerInTime() {
-    Reply response = get("/slow");
+    ClusterFixture.Reply response = get("/slow");
 
     assertThat(response.status()).isEqualTo(504);
     assertThat(response.body()).contains("Gateway Timeout");
@@ -133,7 +113,7 @@ class HttpProxyIT {
 
   @Test
   void shouldAnswer502WhenBackendDropsTheConnection() {
-    Reply response = get("/reset");
+    ClusterFixture.Reply response = get("/reset");
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(response.body()).contains("Bad Gateway");

@@ -2,9 +2,6 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -52,24 +49,10 @@ class NoBackendIT {
 
   @Test
   void shouldAnswer503WhenNoWsBackendIsLive() {
-    HttpClient client = fixture.clients.createHttpClient();
-    HttpClientResponse[] response = new HttpClientResponse[1];
-    String body =
-        client
-            .request(HttpMethod.GET, lb.httpPort(), "127.0.0.1", "/info")
-            .compose(req -> req.send())
-            .compose(
-                resp -> {
-                  response[0] = resp;
-                  return resp.body();
-                })
-            .timeout(30, TimeUnit.SECONDS)
-            .await()
-            .toString();
+    ClusterFixture.Reply response = fixture.http(lb.httpPort(), "/info");
 
-    assertThat(response[0].statusCode()).isEqualTo(503);
-    assertThat(body).contains("no backend");
-    client.close();
+    assertThat(response.status()).isEqualTo(503);
+    assertThat(response.body()).contains("no backend");
   }
 
   @Test

@@ -1,13 +1,23 @@
 package io.roundhouse.ws;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import java.util.concurrent.TimeUnit;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 
-/** Plain HTTP requests to 127.0.0.1 for tests. */
+/**
+ * Plain HTTP requests to 127.0.0.1 for tests, with the JDK's blocking client: a Vert.x client used
+ * from a test thread can drop a response body that arrives before its handler is set.
+ */
 final class TestHttp {
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private TestHttp() {}
 
@@ -17,15 +27,13 @@ final class TestHttp {
     }
   }
 
-  static Response get(Vertx vertx, int port, String path) throws Exception {
-    HttpClient http = vertx.createHttpClient();
-    try {
-      return http.request(HttpMethod.GET, port, "127.0.0.1", path)
-          .compose(req -> req.send())
-          .compose(resp -> resp.body().map(b -> new Response(resp.statusCode(), b.toString())))
-          .await(TestSocket.WAIT_SECONDS, TimeUnit.SECONDS);
-    } finally {
-      http.close();
-    }
+  static Response get(int port, String path) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(TestSocket.WAIT_SECONDS))
+            .GET()
+            .build();
+    HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Response(response.statusCode(), response.body());
   }
 }

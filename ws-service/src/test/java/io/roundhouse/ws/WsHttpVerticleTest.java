@@ -135,21 +135,21 @@ class WsHttpVerticleTest {
 
   @Test
   void shouldReportReadyOnlyWhileRegisteredAndNotStopping() throws Exception {
-    TestHttp.Response before = TestHttp.get(vertx, port, "/health/ready");
+    TestHttp.Response before = TestHttp.get(port, "/health/ready");
     assertThat(before.status()).isEqualTo(503);
     assertThat(before.json().getString("status")).isEqualTo("DOWN");
 
     readiness.registered();
-    TestHttp.Response registered = TestHttp.get(vertx, port, "/health/ready");
+    TestHttp.Response registered = TestHttp.get(port, "/health/ready");
     assertThat(registered.status()).isEqualTo(200);
     assertThat(registered.json().getString("status")).isEqualTo("UP");
 
     readiness.stopping();
-    TestHttp.Response stopping = TestHttp.get(vertx, port, "/health/ready");
+    TestHttp.Response stopping = TestHttp.get(port, "/health/ready");
     assertThat(stopping.status()).isEqualTo(503);
     assertThat(stopping.body()).contains("stopping");
 
-    TestHttp.Response live = TestHttp.get(vertx, port, "/health/live");
+    TestHttp.Response live = TestHttp.get(port, "/health/live");
     assertThat(live.status()).isEqualTo(200);
     assertThat(live.json().getString("status")).isEqualTo("UP");
   }

@@ -131,7 +131,7 @@ class WsServiceIT {
   @ParameterizedTest
   @ValueSource(strings = {"bad.name", "sp%20ace", "sl%2Fash", "x%00", "ü"})
   void shouldAnswer400WhenRoomNameIsInvalid(String name) throws Exception {
-    TestHttp.Response response = TestHttp.get(clients, service.port(), "/ws/room/" + name);
+    TestHttp.Response response = TestHttp.get(service.port(), "/ws/room/" + name);
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.body()).contains("room name");
@@ -148,13 +148,13 @@ class WsServiceIT {
 
   @Test
   void shouldAnswer404WhenPathIsUnknown() throws Exception {
-    assertThat(TestHttp.get(clients, service.port(), "/nope").status()).isEqualTo(404);
-    assertThat(TestHttp.get(clients, service.port(), "/ws/room/a/b").status()).isEqualTo(404);
+    assertThat(TestHttp.get(service.port(), "/nope").status()).isEqualTo(404);
+    assertThat(TestHttp.get(service.port(), "/ws/room/a/b").status()).isEqualTo(404);
   }
 
   @Test
   void shouldAnswer400WhenWsIsRequestedWithoutUpgrade() throws Exception {
-    assertThat(TestHttp.get(clients, service.port(), "/ws").status()).isEqualTo(400);
+    assertThat(TestHttp.get(service.port(), "/ws").status()).isEqualTo(400);
   }
 
   @Test
@@ -166,7 +166,7 @@ class WsServiceIT {
       a.nextJson();
       b.nextJson();
 
-      JsonObject info = TestHttp.get(clients, service.port(), "/info").json();
+      JsonObject info = TestHttp.get(service.port(), "/info").json();
 
       assertThat(info.getString("node")).isEqualTo(NODE_ID);
       assertThat(info.getString("service")).isEqualTo("ws");
@@ -174,14 +174,13 @@ class WsServiceIT {
       assertThat(info.getLong("totalConnections")).isEqualTo(totalBefore + 2);
     }
     TestConfigs.awaitActive(service.counter(), 0);
-    assertThat(TestHttp.get(clients, service.port(), "/info").json().getLong("activeConnections"))
-        .isZero();
+    assertThat(TestHttp.get(service.port(), "/info").json().getLong("activeConnections")).isZero();
   }
 
   @Test
   void shouldReportUpWhenHealthIsRequestedOnRegisteredNode() throws Exception {
-    TestHttp.Response ready = TestHttp.get(clients, service.port(), "/health/ready");
-    TestHttp.Response live = TestHttp.get(clients, service.port(), "/health/live");
+    TestHttp.Response ready = TestHttp.get(service.port(), "/health/ready");
+    TestHttp.Response live = TestHttp.get(service.port(), "/health/live");
 
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getString("status")).isEqualTo("UP");
