@@ -31,7 +31,6 @@ public final class Relay {
   private Future<Void> lastWrite = Future.succeededFuture();
   private boolean paused;
   private boolean endSeen;
-  private long bytes;
 
   private Relay(NetSocket source) {
     this.source = source;
@@ -82,17 +81,11 @@ public final class Relay {
     return lastWrite;
   }
 
-  /** Bytes read from the source so far. */
-  public long bytes() {
-    return bytes;
-  }
-
   private void onMessage(Object message) {
     if (!(message instanceof ByteBuf buf)) {
       ReferenceCountUtil.release(message);
       return;
     }
-    bytes += buf.readableBytes();
     if (rawTarget != null) {
       lastWrite = rawTarget.writeMessage(buf);
     } else {
@@ -102,7 +95,6 @@ public final class Relay {
   }
 
   private void onBuffer(Buffer buffer) {
-    bytes += buffer.length();
     lastWrite = target.write(buffer);
     checkTargetFull();
   }

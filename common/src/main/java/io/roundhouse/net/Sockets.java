@@ -77,11 +77,6 @@ public final class Sockets {
     }
   }
 
-  /** True once both directions of the socket have been shut down. */
-  public static boolean isFullyShutdown(NetSocket socket) {
-    return channel(socket) instanceof DuplexChannel duplex && duplex.isShutdown();
-  }
-
   /**
    * The socket's Netty channel, or null for a socket that is a stream over another protocol (the
    * HTTP client's upgraded connection), which then gets the plain {@link NetSocket} behaviour.

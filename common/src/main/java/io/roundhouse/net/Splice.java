@@ -66,16 +66,6 @@ public final class Splice {
     return closed.future();
   }
 
-  /** Bytes read from the inbound side and relayed outbound. */
-  public long inboundBytes() {
-    return inboundToOutbound.bytes();
-  }
-
-  /** Bytes read from the outbound side and relayed inbound. */
-  public long outboundBytes() {
-    return outboundToInbound.bytes();
-  }
-
   private void onInboundClosed() {
     inboundClosed = true;
     inboundToOutbound.flushed().onComplete(ar -> outbound.close());

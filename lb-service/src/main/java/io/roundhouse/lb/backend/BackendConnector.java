@@ -37,10 +37,6 @@ public final class BackendConnector {
     this.maxAttempts = maxAttempts;
   }
 
-  public BackendDirectory directory() {
-    return directory;
-  }
-
   public <T> Future<Connected<T>> connect(String service, Function<Backend, Future<T>> dial) {
     return attempt(service, dial, new HashSet<>(), maxAttempts, null);
   }

@@ -1,9 +1,7 @@
 package io.roundhouse.lb.http;
 
 import io.roundhouse.lb.backend.NoBackendException;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
-import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
 /** Maps a failure to reach or hear from a backend to one HTTP status, at the edge. */
@@ -19,9 +17,6 @@ final class GatewayErrors {
         || error.getCause() instanceof TimeoutException
         || error.getClass().getSimpleName().contains("Timeout")) {
       return 504;
-    }
-    if (error instanceof ConnectException || error instanceof HttpClosedException) {
-      return 502;
     }
     return 502;
   }
