@@ -12,8 +12,8 @@ separate JVMs on 127.0.0.1, waits until the balancer lists every backend, prints
 and stays in the foreground. Ctrl-C or SIGTERM stops every process it started.
 
 Options:
-  --echo N     echo-service nodes, 0-99 (ports 7101..)
-  --ws N       ws-service nodes, 0-99 (ports 7201..)
+  --echo N     echo-service nodes, 0-99 (ports 7101.., admin and /metrics 7301..)
+  --ws N       ws-service nodes, 0-99 (ports 7201.., /metrics on the same port)
   --no-build   use the existing jars; by default ./mvnw -q -B -DskipTests package runs when a
                needed *-all.jar is missing or older than its sources or a pom.xml
   -h, --help   this text
@@ -279,7 +279,8 @@ done
 # by many others starting beside it misses Hazelcast heartbeats and is dropped from the cluster.
 start_backend() {
   case $1 in
-    echo-*) start_node "$1" "$(jar_of echo-service)" ECHO_HOST=127.0.0.1 ECHO_PORT=$((7100 + ${1#echo-})) ;;
+    echo-*) start_node "$1" "$(jar_of echo-service)" ECHO_HOST=127.0.0.1 ECHO_PORT=$((7100 + ${1#echo-})) \
+      ECHO_ADMIN_PORT=$((7300 + ${1#echo-})) ;;
     *) start_node "$1" "$(jar_of ws-service)" WS_HOST=127.0.0.1 WS_PORT=$((7200 + ${1#ws-})) ;;
   esac
 }
@@ -330,13 +331,14 @@ summary() {
   echo
   echo "  TCP echo via the LB   127.0.0.1:$LB_TCP_PORT -> echo-service"
   echo "  HTTP/WS via the LB    http://127.0.0.1:$LB_HTTP_PORT -> ws-service: /ws  /ws/room/<name>  /info"
-  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/nodes  /api/frontends  /health/ready"
+  echo "  Dashboard             http://127.0.0.1:$LB_ADMIN_PORT/"
+  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /metrics"
   echo
   printf '  %-8s %-8s %-18s %s\n' node pid port log
   for i in "${!PIDS[@]}"; do
     case ${NAMES[i]} in
       lb-1) port="$LB_TCP_PORT,$LB_HTTP_PORT,$LB_ADMIN_PORT" ;;
-      echo-*) port=$((7100 + ${NAMES[i]#echo-})) ;;
+      echo-*) port="$((7100 + ${NAMES[i]#echo-})),$((7300 + ${NAMES[i]#echo-}))" ;;
       *) port=$((7200 + ${NAMES[i]#ws-})) ;;
     esac
     printf '  %-8s %-8s %-18s %s\n' "${NAMES[i]}" "${PIDS[i]}" "$port" ".run-local/logs/${NAMES[i]}.log"

@@ -1,6 +1,7 @@
 package io.roundhouse.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.roundhouse.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -17,23 +18,31 @@ public final class ClusterNode {
   private final String nodeId;
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
+  private final NodeMetrics metrics;
 
-  private ClusterNode(String nodeId, Vertx vertx, HazelcastClusterManager clusterManager) {
+  private ClusterNode(
+      String nodeId, Vertx vertx, HazelcastClusterManager clusterManager, NodeMetrics metrics) {
     this.nodeId = nodeId;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
+    this.metrics = metrics;
   }
 
-  /** Joins the cluster with one event loop per core and the native transport when present. */
-  public static Future<ClusterNode> start(String nodeId, ClusterConfig cluster) {
-    return start(nodeId, cluster, new VertxOptions());
+  /**
+   * Joins the cluster with one event loop per core, the native transport when present, and a
+   * metrics registry tagged with this node and service.
+   */
+  public static Future<ClusterNode> start(String nodeId, String service, ClusterConfig cluster) {
+    return start(nodeId, service, cluster, new VertxOptions());
   }
 
   public static Future<ClusterNode> start(
-      String nodeId, ClusterConfig cluster, VertxOptions options) {
+      String nodeId, String service, ClusterConfig cluster, VertxOptions options) {
     HazelcastClusterManager manager =
         new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
+    NodeMetrics metrics = NodeMetrics.create(nodeId, service);
     options
+        .setMetricsOptions(metrics.vertxOptions())
         .setPreferNativeTransport(true)
         .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
         .setEventBusOptions(
@@ -44,7 +53,9 @@ public final class ClusterNode {
     return Vertx.builder()
         .with(options)
         .withClusterManager(manager)
+        .withMetrics(metrics.vertxFactory())
         .buildClustered()
+        .onFailure(e -> metrics.close())
         .map(
             vertx -> {
               LOG.info(
@@ -54,7 +65,7 @@ public final class ClusterNode {
                   manager.getHazelcastInstance().getCluster().getLocalMember().getUuid(),
                   manager.getNodes().size(),
                   vertx.isNativeTransportEnabled());
-              return new ClusterNode(nodeId, vertx, manager);
+              return new ClusterNode(nodeId, vertx, manager, metrics);
             });
   }
 
@@ -76,8 +87,13 @@ public final class ClusterNode {
     return clusterManager.getHazelcastInstance();
   }
 
+  /** This node's Prometheus registry, served at {@code /metrics}. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
   /** Leaves the cluster and closes Vert.x. */
   public Future<Void> close() {
-    return vertx.close();
+    return vertx.close().onComplete(ar -> metrics.close());
   }
 }

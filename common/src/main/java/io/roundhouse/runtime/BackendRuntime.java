@@ -1,8 +1,10 @@
 package io.roundhouse.runtime;
 
+import io.micrometer.core.instrument.Meter;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,22 +21,34 @@ public final class BackendRuntime {
   private final ClusterNode node;
   private final ScaledDeployment.Deployed deployed;
   private final Announcement announcement;
+  private final List<Meter> meters;
 
   private BackendRuntime(
-      ClusterNode node, ScaledDeployment.Deployed deployed, Announcement announcement) {
+      ClusterNode node,
+      ScaledDeployment.Deployed deployed,
+      Announcement announcement,
+      List<Meter> meters) {
     this.node = node;
     this.deployed = deployed;
     this.announcement = announcement;
+    this.meters = meters;
   }
 
   /**
    * @param service the registered service name
+   * @param protocol the protocol its connections speak, for the connection metrics
    * @param host the bind address, for the log
    * @param advertisedHost the address registered for balancers
    * @param port the configured port, 0 for any
    * @param instances listener verticles sharing the port
    */
-  public record Spec(String service, String host, String advertisedHost, int port, int instances) {}
+  public record Spec(
+      String service,
+      String protocol,
+      String host,
+      String advertisedHost,
+      int port,
+      int instances) {}
 
   public static Future<BackendRuntime> start(
       ClusterNode node,
@@ -44,6 +58,7 @@ public final class BackendRuntime {
     return ScaledDeployment.deploy(node.vertx(), spec.port(), spec.instances(), listeners)
         .compose(
             deployed -> {
+              List<Meter> meters = node.metrics().connections(spec.protocol(), counter);
               LOG.info(
                   "{}-service {} listening on {}:{} ({} event loops)",
                   spec.service(),
@@ -54,11 +69,13 @@ public final class BackendRuntime {
               return Announcement.announce(
                       node, spec.service(), spec.advertisedHost(), deployed.port(), counter)
                   .recover(
-                      e ->
-                          deployed
-                              .undeploy(node.vertx())
-                              .transform(ar -> Future.<Announcement>failedFuture(e)))
-                  .map(a -> new BackendRuntime(node, deployed, a));
+                      e -> {
+                        node.metrics().remove(meters);
+                        return deployed
+                            .undeploy(node.vertx())
+                            .transform(ar -> Future.<Announcement>failedFuture(e));
+                      })
+                  .map(a -> new BackendRuntime(node, deployed, a, meters));
             });
   }
 
@@ -68,6 +85,9 @@ public final class BackendRuntime {
 
   /** Deregisters first so no new connections arrive, then closes the listeners. */
   public Future<Void> stop() {
-    return announcement.withdraw().eventually(() -> deployed.undeploy(node.vertx()));
+    return announcement
+        .withdraw()
+        .eventually(() -> deployed.undeploy(node.vertx()))
+        .onComplete(ar -> node.metrics().remove(meters));
   }
 }

@@ -42,7 +42,7 @@ class ClusterNodeIT {
   }
 
   private ClusterNode join(ClusterConfig config, String nodeId) {
-    ClusterNode node = ClusterNode.start(nodeId, config).await();
+    ClusterNode node = ClusterNode.start(nodeId, "test", config).await();
     nodes.add(node);
     return node;
   }

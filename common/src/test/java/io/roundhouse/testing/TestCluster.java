@@ -31,6 +31,11 @@ public final class TestCluster {
 
   /** Starts a real cluster member (own Vert.x, own Hazelcast) in this JVM; blocks. */
   public ClusterNode join(String nodeId) {
-    return ClusterNode.start(nodeId, config).await();
+    return join(nodeId, "test");
+  }
+
+  /** As {@link #join(String)}, with the service name its metrics are tagged with. */
+  public ClusterNode join(String nodeId, String service) {
+    return ClusterNode.start(nodeId, service, config).await();
   }
 }

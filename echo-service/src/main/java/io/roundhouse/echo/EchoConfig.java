@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param port the echo port, 0 to pick one
  * @param instances listener verticles (event loops) sharing the port
  * @param idleTimeout connections idle this long are closed; zero disables
+ * @param adminHost the address the admin port (health, metrics) binds to
+ * @param adminPort the admin port, 0 to pick one
  * @param cluster how to join the cluster
  */
 public record EchoConfig(
@@ -25,11 +27,14 @@ public record EchoConfig(
     int port,
     int instances,
     Duration idleTimeout,
+    String adminHost,
+    int adminPort,
     ClusterConfig cluster) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 7000;
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+  public static final int DEFAULT_ADMIN_PORT = 7080;
 
   public EchoConfig {
     Checks.notBlank("NODE_ID", nodeId);
@@ -38,6 +43,8 @@ public record EchoConfig(
     Checks.port("ECHO_PORT", port);
     Checks.positive("ECHO_INSTANCES", instances);
     Checks.nonNegative("ECHO_IDLE_TIMEOUT", idleTimeout);
+    Checks.notBlank("ECHO_ADMIN_HOST", adminHost);
+    Checks.port("ECHO_ADMIN_PORT", adminPort);
   }
 
   public static EchoConfig from(Settings s) {
@@ -50,6 +57,8 @@ public record EchoConfig(
         s.port("ECHO_PORT", DEFAULT_PORT),
         s.integer("ECHO_INSTANCES", Runtime.getRuntime().availableProcessors(), 1, 256),
         s.duration("ECHO_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
+        s.host("ECHO_ADMIN_HOST", host),
+        s.port("ECHO_ADMIN_PORT", DEFAULT_ADMIN_PORT),
         cluster);
   }
 }

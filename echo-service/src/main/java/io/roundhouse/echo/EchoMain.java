@@ -2,6 +2,7 @@ package io.roundhouse.echo;
 
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
+import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
 
@@ -16,7 +17,7 @@ public final class EchoMain {
         Duration.ofSeconds(10),
         () -> {
           EchoConfig config = EchoConfig.from(Settings.fromEnvironment());
-          return ClusterNode.start(config.nodeId(), config.cluster())
+          return ClusterNode.start(config.nodeId(), ServiceInstance.ECHO, config.cluster())
               .compose(node -> EchoService.start(node, config));
         });
   }

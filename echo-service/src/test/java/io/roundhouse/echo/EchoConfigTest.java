@@ -24,6 +24,8 @@ class EchoConfigTest {
     assertThat(c.port()).isEqualTo(7000);
     assertThat(c.instances()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.adminHost()).isEqualTo("127.0.0.1");
+    assertThat(c.adminPort()).isEqualTo(7080);
     assertThat(c.nodeId()).isEqualTo("echo-" + ProcessHandle.current().pid());
     assertThat(c.cluster()).isEqualTo(ClusterConfig.from(Settings.of(Map.of())));
   }
@@ -39,12 +41,16 @@ class EchoConfigTest {
                     "ECHO_PORT", "0",
                     "ECHO_INSTANCES", "3",
                     "ECHO_IDLE_TIMEOUT", "90s",
+                    "ECHO_ADMIN_HOST", "0.0.0.0",
+                    "ECHO_ADMIN_PORT", "0",
                     "CLUSTER_NAME", "prod")));
 
     assertThat(c.nodeId()).isEqualTo("echo-3");
     assertThat(c.port()).isZero();
     assertThat(c.instances()).isEqualTo(3);
     assertThat(c.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(c.adminHost()).isEqualTo("0.0.0.0");
+    assertThat(c.adminPort()).isZero();
     assertThat(c.cluster().clusterName()).isEqualTo("prod");
   }
 
@@ -76,6 +82,7 @@ class EchoConfigTest {
     "ECHO_INSTANCES,257",
     "ECHO_IDLE_TIMEOUT,-1s",
     "ECHO_IDLE_TIMEOUT,soon",
+    "ECHO_ADMIN_PORT,-1",
     "ECHO_HOST,no-such-host.invalid",
     "CLUSTER_MODE,swarm"
   })
@@ -95,7 +102,15 @@ class EchoConfigTest {
     assertThatThrownBy(
             () ->
                 new EchoConfig(
-                    "echo-1", "127.0.0.1", "127.0.0.1", 0, 1, Duration.ofSeconds(-1), cluster))
+                    "echo-1",
+                    "127.0.0.1",
+                    "127.0.0.1",
+                    0,
+                    1,
+                    Duration.ofSeconds(-1),
+                    "127.0.0.1",
+                    0,
+                    cluster))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ECHO_IDLE_TIMEOUT");
   }

@@ -107,6 +107,8 @@ class EchoMainIT {
             "0",
             "ECHO_INSTANCES",
             "1",
+            "ECHO_ADMIN_PORT",
+            "0",
             "CLUSTER_NAME",
             cluster.config().clusterName(),
             "CLUSTER_PORT",

@@ -11,6 +11,7 @@ import io.roundhouse.registry.ServiceRegistry;
 import io.roundhouse.stats.NodeStats;
 import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.Nodes;
+import io.roundhouse.testing.PrometheusText;
 import io.roundhouse.testing.RecordingRegistryListener;
 import io.roundhouse.testing.TestCluster;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,8 +23,13 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -63,7 +69,7 @@ class EchoServiceIT {
   @BeforeAll
   static void joinCluster() {
     cluster = TestCluster.create();
-    echoNode = cluster.join(NODE_ID);
+    echoNode = cluster.join(NODE_ID, "echo");
     observer = cluster.join("observer-it");
   }
 
@@ -108,6 +114,7 @@ class EchoServiceIT {
     env.put("ECHO_PORT", "0");
     env.put("ECHO_INSTANCES", "2");
     env.put("ECHO_IDLE_TIMEOUT", idleTimeout);
+    env.put("ECHO_ADMIN_PORT", "0");
     env.put("CLUSTER_NAME", cluster.config().clusterName());
     env.put("CLUSTER_PORT", String.valueOf(cluster.config().port()));
     env.put("CLUSTER_PORT_COUNT", String.valueOf(cluster.config().portCount()));
@@ -120,6 +127,18 @@ class EchoServiceIT {
 
   private EchoService start() {
     return start("0");
+  }
+
+  private static String get(int port, String path, int status) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path).isEqualTo(status);
+    return response.body();
   }
 
   private Socket connect(EchoService service) throws IOException {
@@ -355,6 +374,27 @@ class EchoServiceIT {
     later.close();
     Eventually.until("no connection is left", () -> service.counter().active() == 0);
     assertThat(service.counter().total()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldServeHealthAndConnectionMetricsWhenAdminPortIsAsked() throws Exception {
+    EchoService service = start();
+    Map<String, String> labels = Map.of("node", NODE_ID, "service", "echo", "protocol", "tcp");
+    connect(service);
+    connect(service);
+    Eventually.until("two active connections", () -> service.counter().active() == 2);
+
+    String metrics = get(service.adminPort(), "/metrics", 200);
+    assertThat(PrometheusText.value(metrics, "roundhouse_connections_active", labels))
+        .contains(2.0);
+    assertThat(PrometheusText.value(metrics, "roundhouse_connections_total", labels)).contains(2.0);
+    assertThat(metrics).contains("process_files_open_files", "vertx_net_server_active_connections");
+    assertThat(get(service.adminPort(), "/health/live", 200)).contains("UP");
+    assertThat(get(service.adminPort(), "/health/ready", 200)).contains("UP");
+
+    service.stop().await();
+    assertThatThrownBy(() -> new Socket("127.0.0.1", service.adminPort()).close())
+        .isInstanceOf(ConnectException.class);
   }
 
   @Test

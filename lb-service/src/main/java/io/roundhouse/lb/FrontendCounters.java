@@ -1,5 +1,6 @@
 package io.roundhouse.lb;
 
+import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.stats.ConnectionCounter;
 
 /**
@@ -15,5 +16,12 @@ public record FrontendCounters(
   public static FrontendCounters create() {
     return new FrontendCounters(
         new ConnectionCounter(), new ConnectionCounter(), new ConnectionCounter());
+  }
+
+  /** Exposes the inbound counts as {@code roundhouse_connections_*{protocol=...}}. */
+  public void register(NodeMetrics metrics) {
+    metrics.connections("tcp", tcp);
+    metrics.connections("http", http);
+    metrics.connections("websocket", webSocket);
   }
 }

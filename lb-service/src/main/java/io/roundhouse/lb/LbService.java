@@ -4,6 +4,7 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.lb.admin.AdminVerticle;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.backend.BackendMeters;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.HazelcastServiceRegistry;
@@ -24,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * nodes' own reports of their connections.
  */
 public final class LbService implements Launcher.Running {
+
+  /** The service name in logs and metric tags. */
+  public static final String SERVICE = "lb";
 
   private static final Logger LOG = LoggerFactory.getLogger(LbService.class);
 
@@ -50,10 +54,11 @@ public final class LbService implements Launcher.Running {
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
     Builder b = new Builder();
     b.node = node;
-    b.directory = new BackendDirectory();
+    b.directory = new BackendDirectory(new BackendMeters(node.metrics()));
     BackendConnector connector =
         new BackendConnector(b.directory, config.strategy()::create, config.connectAttempts());
     FrontendCounters counters = FrontendCounters.create();
+    counters.register(node.metrics());
     b.statsConsumer =
         node.vertx()
             .eventBus()
@@ -89,7 +94,8 @@ public final class LbService implements Launcher.Running {
                       config.adminPort(),
                       1,
                       port ->
-                          new AdminVerticle(config, port, b.directory, counters, b.serving::get))
+                          new AdminVerticle(
+                              config, port, b.directory, counters, b.serving::get, node.metrics()))
                   .map(
                       a -> {
                         b.admin = a;

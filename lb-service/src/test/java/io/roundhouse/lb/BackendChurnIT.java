@@ -41,7 +41,8 @@ class BackendChurnIT {
         ServiceProcess.start(
             "roundhouse.echo.jar",
             nodeId,
-            fixture.settings(nodeId, Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1")));
+            fixture.settings(
+                nodeId, Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1", "ECHO_ADMIN_PORT", "0")));
     processes.add(p);
     return p;
   }

@@ -6,6 +6,7 @@ import io.roundhouse.config.Settings;
 import io.roundhouse.echo.EchoConfig;
 import io.roundhouse.echo.EchoService;
 import io.roundhouse.runtime.Launcher;
+import io.roundhouse.testing.PrometheusText;
 import io.roundhouse.testing.TestCluster;
 import io.roundhouse.ws.WsConfig;
 import io.roundhouse.ws.WsService;
@@ -55,15 +56,18 @@ final class ClusterFixture implements AutoCloseable {
   EchoService echo(String nodeId) {
     EchoConfig config =
         EchoConfig.from(
-            Settings.of(settings(nodeId, Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1"))));
-    ClusterNode node = cluster.join(nodeId);
+            Settings.of(
+                settings(
+                    nodeId,
+                    Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1", "ECHO_ADMIN_PORT", "0"))));
+    ClusterNode node = cluster.join(nodeId, "echo");
     return track(EchoService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
   WsService ws(String nodeId) {
     WsConfig config =
         WsConfig.from(Settings.of(settings(nodeId, Map.of("WS_PORT", "0", "WS_INSTANCES", "1"))));
-    ClusterNode node = cluster.join(nodeId);
+    ClusterNode node = cluster.join(nodeId, "ws");
     return track(WsService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
@@ -78,7 +82,7 @@ final class ClusterFixture implements AutoCloseable {
                 "LB_INSTANCES", "2"));
     env.putAll(extra);
     LbConfig config = LbConfig.from(Settings.of(settings("lb-1", env)));
-    ClusterNode node = cluster.join("lb-1");
+    ClusterNode node = cluster.join("lb-1", LbService.SERVICE);
     return track(LbService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
@@ -127,6 +131,21 @@ final class ClusterFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
+  }
+
+  /** Scrapes {@code /metrics} and reads one sample; fails if it is missing. */
+  double metric(int port, String name, Map<String, String> labels) {
+    Reply reply = http(port, "/metrics");
+    if (reply.status() != 200) {
+      throw new AssertionError("GET /metrics answered " + reply.status());
+    }
+    return PrometheusText.value(reply.body(), name, labels)
+        .orElseThrow(() -> new AssertionError(name + labels + " not scraped"));
+  }
+
+  /** Whether one sample is in a scrape of {@code /metrics}. */
+  boolean hasMetric(int port, String name, Map<String, String> labels) {
+    return PrometheusText.value(http(port, "/metrics").body(), name, labels).isPresent();
   }
 
   /** GETs JSON from an admin port. */

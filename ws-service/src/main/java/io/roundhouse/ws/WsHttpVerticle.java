@@ -1,8 +1,11 @@
 package io.roundhouse.ws;
 
+import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
+import io.roundhouse.runtime.OpsRoutes;
+import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,19 +13,17 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP listener: WebSocket echo on {@code /ws}, cluster-wide rooms on {@code /ws/room/{name}},
- * {@code /info} and {@code /health/live}, {@code /health/ready}. Unknown paths get 404.
+ * {@code /info}, {@code /health/live}, {@code /health/ready} and {@code /metrics}. Unknown paths
+ * get 404.
  */
 public final class WsHttpVerticle extends VerticleBase implements Listener {
 
@@ -33,16 +34,23 @@ public final class WsHttpVerticle extends VerticleBase implements Listener {
   private final String nodeId;
   private final ConnectionCounter counter;
   private final Readiness readiness;
+  private final NodeMetrics metrics;
   private HttpServer server;
   private Rooms rooms;
 
   WsHttpVerticle(
-      WsConfig config, int port, String nodeId, ConnectionCounter counter, Readiness readiness) {
+      WsConfig config,
+      int port,
+      String nodeId,
+      ConnectionCounter counter,
+      Readiness readiness,
+      NodeMetrics metrics) {
     this.config = config;
     this.port = port;
     this.nodeId = nodeId;
     this.counter = counter;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   @Override
@@ -53,8 +61,7 @@ public final class WsHttpVerticle extends VerticleBase implements Listener {
     router.get("/ws").handler(sessions::echo);
     router.get("/ws/room/:name").handler(sessions::room);
     router.get("/info").handler(this::info);
-    router.get("/health/live").handler(health("process", () -> Status.OK()));
-    router.get("/health/ready").handler(health("cluster", readiness::status));
+    OpsRoutes.mount(router, vertx, readiness::status, metrics);
     server = vertx.createHttpServer(options()).requestHandler(router);
     return server
         .listen()
@@ -74,10 +81,6 @@ public final class WsHttpVerticle extends VerticleBase implements Listener {
         .setDecompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
-  }
-
-  private HealthCheckHandler health(String check, Supplier<Status> status) {
-    return HealthCheckHandler.create(vertx).register(check, p -> p.complete(status.get()));
   }
 
   private void info(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package io.roundhouse.ws;
 
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
+import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
 
@@ -16,7 +17,7 @@ public final class WsMain {
         Duration.ofSeconds(10),
         () -> {
           WsConfig config = WsConfig.from(Settings.fromEnvironment());
-          return ClusterNode.start(config.nodeId(), config.cluster())
+          return ClusterNode.start(config.nodeId(), ServiceInstance.WS, config.cluster())
               .compose(node -> WsService.start(node, config));
         });
   }

@@ -4,6 +4,7 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.BackendRuntime;
 import io.roundhouse.runtime.Launcher;
+import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 
@@ -29,6 +30,7 @@ public final class WsService implements Launcher.Running {
     BackendRuntime.Spec spec =
         new BackendRuntime.Spec(
             ServiceInstance.WS,
+            "websocket",
             config.host(),
             config.advertisedHost(),
             config.port(),
@@ -37,7 +39,8 @@ public final class WsService implements Launcher.Running {
             node,
             spec,
             counter,
-            port -> new WsHttpVerticle(config, port, node.nodeId(), counter, readiness))
+            port ->
+                new WsHttpVerticle(config, port, node.nodeId(), counter, readiness, node.metrics()))
         .map(
             runtime -> {
               readiness.registered();

@@ -3,6 +3,8 @@ package io.roundhouse.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.metrics.NodeMetrics;
+import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +50,8 @@ class WsHttpVerticleTest {
             FRAME,
             MESSAGE,
             ClusterConfig.local("unused", 5701, 1));
-    verticle = new WsHttpVerticle(config, 0, "solo", counter, readiness);
+    verticle =
+        new WsHttpVerticle(config, 0, "solo", counter, readiness, NodeMetrics.create("solo", "ws"));
     deploymentId = vertx.deployVerticle(verticle).await();
     port = verticle.actualPort();
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.testing.PrometheusText;
 import io.roundhouse.testing.TestCluster;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -12,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +36,7 @@ class WsServiceIT {
   static void startService(Vertx vertx) {
     clients = vertx;
     TestCluster cluster = TestCluster.create();
-    node = cluster.join(NODE_ID);
+    node = cluster.join(NODE_ID, "ws");
     service = WsService.start(node, TestConfigs.ws(NODE_ID, cluster.config())).await();
   }
 
@@ -185,9 +187,34 @@ class WsServiceIT {
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getString("status")).isEqualTo("UP");
     assertThat(ready.json().getJsonArray("checks").getJsonObject(0).getString("id"))
-        .isEqualTo("cluster");
+        .isEqualTo("serving");
     assertThat(live.status()).isEqualTo(200);
     assertThat(live.json().getString("status")).isEqualTo("UP");
+  }
+
+  @Test
+  void shouldExposeConnectionMetricsWhenWebSocketsAreOpen() throws Exception {
+    Map<String, String> labels = Map.of("node", NODE_ID, "service", "ws", "protocol", "websocket");
+    double totalBefore = scrape("roundhouse_connections_total", labels);
+    try (TestSocket a = TestSocket.connect(clients, service.port(), "/ws");
+        TestSocket b = TestSocket.connect(clients, service.port(), "/ws")) {
+      a.nextJson();
+      b.nextJson();
+
+      assertThat(scrape("roundhouse_connections_active", labels)).isEqualTo(2.0);
+      assertThat(scrape("roundhouse_connections_total", labels)).isEqualTo(totalBefore + 2);
+      assertThat(TestHttp.get(service.port(), "/metrics").body())
+          .contains("vertx_http_server_active_connections", "jvm_memory_used_bytes");
+    }
+    TestConfigs.awaitActive(service.counter(), 0);
+    assertThat(scrape("roundhouse_connections_active", labels)).isZero();
+  }
+
+  private static double scrape(String name, Map<String, String> labels) throws Exception {
+    TestHttp.Response metrics = TestHttp.get(service.port(), "/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    return PrometheusText.value(metrics.body(), name, labels)
+        .orElseThrow(() -> new AssertionError(name + labels + " not in " + metrics.body()));
   }
 
   private static void assertStillEchoes() throws Exception {

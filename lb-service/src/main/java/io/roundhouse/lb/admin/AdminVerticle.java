@@ -3,7 +3,9 @@ package io.roundhouse.lb.admin;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.runtime.Listener;
+import io.roundhouse.runtime.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -11,10 +13,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.util.function.BooleanSupplier;
 
-/** The admin port: {@code /api/nodes}, {@code /api/frontends} and liveness and readiness. */
+/**
+ * The admin port: {@code /api/nodes}, {@code /api/frontends}, liveness and readiness, and {@code
+ * /metrics}.
+ */
 public final class AdminVerticle extends VerticleBase implements Listener {
 
   private final LbConfig config;
@@ -22,6 +26,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final BackendDirectory directory;
   private final FrontendCounters counters;
   private final BooleanSupplier ready;
+  private final NodeMetrics metrics;
   private HttpServer server;
 
   public AdminVerticle(
@@ -29,12 +34,14 @@ public final class AdminVerticle extends VerticleBase implements Listener {
       int port,
       BackendDirectory directory,
       FrontendCounters counters,
-      BooleanSupplier ready) {
+      BooleanSupplier ready,
+      NodeMetrics metrics) {
     this.config = config;
     this.port = port;
     this.directory = directory;
     this.counters = counters;
     this.ready = ready;
+    this.metrics = metrics;
   }
 
   @Override
@@ -42,16 +49,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
     Router router = Router.router(vertx);
     router.get("/api/nodes").handler(ctx -> ctx.json(NodesView.render(config.nodeId(), directory)));
     router.get("/api/frontends").handler(ctx -> ctx.json(frontends()));
-    router
-        .get("/health/live")
-        .handler(
-            HealthCheckHandler.create(vertx).register("process", p -> p.complete(Status.OK())));
-    router
-        .get("/health/ready")
-        .handler(
-            HealthCheckHandler.create(vertx)
-                .register(
-                    "serving", p -> p.complete(ready.getAsBoolean() ? Status.OK() : Status.KO())));
+    OpsRoutes.mount(router, vertx, () -> ready.getAsBoolean() ? Status.OK() : Status.KO(), metrics);
     server =
         vertx
             .createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(port))

@@ -19,8 +19,33 @@ public final class BackendDirectory implements RegistryListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendDirectory.class);
 
+  /** Told when a backend joins or leaves, under the directory's lock. */
+  public interface Changes {
+    void added(Backend backend);
+
+    void removed(Backend backend);
+  }
+
   private final Map<String, Backend> byId = new ConcurrentHashMap<>();
+  private final Changes changes;
   private volatile Map<String, List<Backend>> byService = Map.of();
+
+  public BackendDirectory() {
+    this(null);
+  }
+
+  public BackendDirectory(Changes changes) {
+    this.changes =
+        changes != null
+            ? changes
+            : new Changes() {
+              @Override
+              public void added(Backend backend) {}
+
+              @Override
+              public void removed(Backend backend) {}
+            };
+  }
 
   /** The live backends of a service, in a stable order. */
   public List<Backend> live(String service) {
@@ -38,7 +63,9 @@ public final class BackendDirectory implements RegistryListener {
   public synchronized void instanceUp(ServiceInstance instance) {
     Backend existing = byId.get(instance.id());
     if (existing == null) {
-      byId.put(instance.id(), new Backend(instance));
+      Backend added = new Backend(instance);
+      byId.put(instance.id(), added);
+      changes.added(added);
       LOG.info(
           "Backend up: {} ({} at {}:{})",
           instance.id(),
@@ -53,7 +80,9 @@ public final class BackendDirectory implements RegistryListener {
 
   @Override
   public synchronized void instanceDown(String id) {
-    if (byId.remove(id) != null) {
+    Backend removed = byId.remove(id);
+    if (removed != null) {
+      changes.removed(removed);
       LOG.info("Backend down: {}", id);
       rebuild();
     }

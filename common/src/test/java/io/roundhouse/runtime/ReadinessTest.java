@@ -1,4 +1,4 @@
-package io.roundhouse.ws;
+package io.roundhouse.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

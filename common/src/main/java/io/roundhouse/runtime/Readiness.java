@@ -1,4 +1,4 @@
-package io.roundhouse.ws;
+package io.roundhouse.runtime;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
@@ -8,25 +8,25 @@ import java.util.function.BooleanSupplier;
  * Whether this node should get traffic: up once it is registered in the cluster, while its cluster
  * member runs, and until its stop begins. Shared by every listener instance.
  */
-final class Readiness {
+public final class Readiness {
 
   private final BooleanSupplier memberRunning;
   private volatile boolean registered;
   private volatile boolean stopping;
 
-  Readiness(BooleanSupplier memberRunning) {
+  public Readiness(BooleanSupplier memberRunning) {
     this.memberRunning = memberRunning;
   }
 
-  void registered() {
+  public void registered() {
     registered = true;
   }
 
-  void stopping() {
+  public void stopping() {
     stopping = true;
   }
 
-  Status status() {
+  public Status status() {
     if (stopping) {
       return down("stopping");
     }
