@@ -4,20 +4,25 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A service started as its own JVM from the packaged jar; killed by PID, never by name. */
 final class ServiceProcess implements AutoCloseable {
 
   private final String nodeId;
   private final Process process;
+  private final Path log;
 
-  private ServiceProcess(String nodeId, Process process) {
+  private ServiceProcess(String nodeId, Process process, Path log) {
     this.nodeId = nodeId;
     this.process = process;
+    this.log = log;
   }
 
   static ServiceProcess start(String jarProperty, String nodeId, Map<String, String> env)
@@ -34,9 +39,10 @@ final class ServiceProcess implements AutoCloseable {
     command.addAll(List.of("-Xms32m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     command.addAll(List.of("-jar", jar));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectOutput(logs.resolve(nodeId + ".log").toFile());
+    Path log = logs.resolve(nodeId + ".log");
+    builder.redirectOutput(log.toFile());
     builder.environment().putAll(env);
-    return new ServiceProcess(nodeId, builder.start());
+    return new ServiceProcess(nodeId, builder.start(), log);
   }
 
   String nodeId() {
@@ -49,6 +55,27 @@ final class ServiceProcess implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * Waits until the process has logged a line matching {@code pattern}, such as the ports it bound;
+   * fails if it exits first or the deadline passes.
+   */
+  Matcher awaitLog(Pattern pattern, Duration deadline) throws IOException, InterruptedException {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < end) {
+      for (String line : Files.readAllLines(log)) {
+        Matcher m = pattern.matcher(line);
+        if (m.find()) {
+          return m;
+        }
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(nodeId + " exited before logging " + pattern + ", see " + log);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(nodeId + " did not log " + pattern + " within " + deadline);
   }
 
   /** SIGKILL: no deregistration, no goodbye to the cluster. */

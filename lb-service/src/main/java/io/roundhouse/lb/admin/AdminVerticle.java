@@ -16,8 +16,10 @@ import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
 
 /**
- * The admin port: {@code /api/nodes}, {@code /api/frontends}, liveness and readiness, and {@code
- * /metrics}.
+ * The admin port: {@code /api/nodes}, {@code /api/frontends}, liveness and readiness, {@code
+ * /metrics} and the dashboard: the page at {@code /}, its feed at {@code /api/stats} and {@code
+ * /api/stats/stream}. Deployed as one instance; it owns the stats sampler and samples on its own
+ * event loop.
  */
 public final class AdminVerticle extends VerticleBase implements Listener {
 
@@ -28,6 +30,9 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final BooleanSupplier ready;
   private final NodeMetrics metrics;
   private HttpServer server;
+  private StatsSampler sampler;
+  private StatsStream stream;
+  private long samplingTimer = -1;
 
   public AdminVerticle(
       LbConfig config,
@@ -46,15 +51,40 @@ public final class AdminVerticle extends VerticleBase implements Listener {
 
   @Override
   public Future<?> start() {
+    sampler = new StatsSampler(config.nodeId(), directory);
+    stream = new StatsStream(vertx, "roundhouse.lb.dashboard." + deploymentID());
     Router router = Router.router(vertx);
     router.get("/api/nodes").handler(ctx -> ctx.json(NodesView.render(config.nodeId(), directory)));
+    router
+        .get("/api/stats")
+        .handler(ctx -> ctx.json(withStreams(sampler.latest().toJson(sampler::history))));
+    router.get("/api/stats/stream").handler(stream);
     router.get("/api/frontends").handler(ctx -> ctx.json(frontends()));
     OpsRoutes.mount(router, vertx, () -> ready.getAsBoolean() ? Status.OK() : Status.KO(), metrics);
+    DashboardAssets.mount(router);
+    sample();
+    samplingTimer = vertx.setPeriodic(StatsSampler.INTERVAL_MS, id -> sample());
     server =
         vertx
             .createHttpServer(new HttpServerOptions().setHost(config.adminHost()).setPort(port))
             .requestHandler(router);
     return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(samplingTimer);
+    return Future.succeededFuture();
+  }
+
+  private void sample() {
+    StatsSnapshot snapshot = sampler.sample(System.currentTimeMillis(), System.nanoTime());
+    stream.publish(withStreams(snapshot.toJson(null)));
+  }
+
+  /** How many dashboards are watching: the open {@code /api/stats/stream} responses. */
+  private JsonObject withStreams(JsonObject stats) {
+    return stats.put("streams", stream.open());
   }
 
   private JsonObject frontends() {

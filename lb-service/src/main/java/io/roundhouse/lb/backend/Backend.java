@@ -13,6 +13,8 @@ public final class Backend {
   private volatile ServiceInstance instance;
   private volatile boolean refused;
   private volatile NodeStats reported;
+  private final long registeredAt = System.nanoTime();
+  private volatile long reportedAt;
   private final AtomicLong active = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -75,8 +77,18 @@ public final class Backend {
     return failures.get();
   }
 
+  /** Stamps the arrival first, so a reader that sees the report sees its arrival time too. */
   void report(NodeStats stats) {
+    this.reportedAt = System.nanoTime();
     this.reported = stats;
+  }
+
+  /**
+   * When this balancer last heard from the node, on the {@link System#nanoTime()} clock: the
+   * arrival of its last report, or its registration before the first report.
+   */
+  public long lastHeardAt() {
+    return reported == null ? registeredAt : reportedAt;
   }
 
   /** What the node itself last published, or null before its first report. */

@@ -1,0 +1,214 @@
+/*
+ * Roundhouse dashboard: one panel per backend node, fed by the balancer's Server-Sent Events.
+ * On every (re)connect the page reloads the full snapshot with histories from /api/stats, then
+ * appends one point per node from each `stats` event of /api/stats/stream.
+ */
+(() => {
+  'use strict';
+
+  const HISTORY_POINTS = 300; // five minutes at one sample a second, as the balancer keeps
+  const STALE_AFTER_MS = 4000; // samples come every second; four missed means trouble
+  const RETRY_MS = 2000;
+  const CHART_HEIGHT = 110;
+  const SERVICE_NAMES = { echo: 'TCP echo', ws: 'WebSocket' };
+  const COLORS = { lb: '#58a6ff', reported: '#f0b849', axis: '#8b949e', grid: 'rgba(139,148,158,.14)' };
+
+  const grid = document.getElementById('nodes');
+  const template = document.getElementById('node-template');
+  const views = new Map(); // node id -> { el, chart, xs, lb, reported }
+  let source = null;
+  let lastEventAt = 0;
+  let retryTimer = null;
+
+  function setStatus(state, text) {
+    const status = document.getElementById('status');
+    status.dataset.state = state;
+    status.textContent = text;
+    document.body.dataset.state = state;
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    if (source) source.close();
+    setStatus('connecting', 'connecting…');
+    source = new EventSource('/api/stats/stream');
+    source.addEventListener('open', loadSnapshot);
+    source.addEventListener('stats', (event) => {
+      lastEventAt = Date.now();
+      setStatus('live', 'live');
+      apply(JSON.parse(event.data), false);
+    });
+    source.addEventListener('error', () => {
+      setStatus('disconnected', 'disconnected · retrying');
+      // The browser retries by itself unless the answer was not an event stream at all.
+      if (source.readyState === EventSource.CLOSED) retryTimer = setTimeout(connect, RETRY_MS);
+    });
+  }
+
+  /** Histories come only with the full snapshot: after a balancer restart they start afresh. */
+  function loadSnapshot() {
+    fetch('/api/stats', { cache: 'no-store' })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((snapshot) => apply(snapshot, true))
+      .catch(() => { /* the stream's own events still arrive; the next reconnect tries again */ });
+  }
+
+  /** A stream that stops delivering without breaking (a hung balancer) counts as disconnected. */
+  setInterval(() => {
+    if (document.body.dataset.state === 'live' && Date.now() - lastEventAt > STALE_AFTER_MS) {
+      setStatus('disconnected', 'no data · reconnecting');
+      connect();
+    }
+  }, 1000);
+
+  function apply(snapshot, full) {
+    document.getElementById('balancer').textContent = snapshot.balancer;
+    for (const [service, totals] of Object.entries(snapshot.services || {})) renderTotals(service, totals);
+    const seen = new Set();
+    for (const node of snapshot.nodes) {
+      seen.add(node.id);
+      const view = views.get(node.id) || addView(node);
+      if (full && node.history) {
+        replaceHistory(view, node.history);
+      } else {
+        appendPoint(view, snapshot.timestamp, node.activeConnections, node.reportedActiveConnections);
+      }
+      renderNode(view, node);
+      redraw(view);
+    }
+    for (const [id, view] of views) {
+      if (!seen.has(id)) removeView(id, view);
+    }
+    document.getElementById('empty').hidden = views.size > 0;
+  }
+
+  function renderTotals(service, totals) {
+    const el = document.querySelector(`[data-service-total="${CSS.escape(service)}"]`);
+    if (!el) return;
+    el.dataset.nodes = totals.nodes;
+    el.dataset.lbActive = totals.activeConnections;
+    el.dataset.reportedActive = totals.reportedActiveConnections;
+    el.dataset.rate = totals.connectionsPerSecond;
+    el.querySelector('.t-nodes').textContent = totals.nodes;
+    el.querySelector('.t-lb').textContent = totals.activeConnections;
+    el.querySelector('.t-reported').textContent = totals.reportedActiveConnections;
+    el.querySelector('.t-rate').textContent = formatRate(totals.connectionsPerSecond);
+  }
+
+  function addView(node) {
+    const el = template.content.firstElementChild.cloneNode(true);
+    el.dataset.nodeId = node.id;
+    el.dataset.service = node.service;
+    el.querySelector('.id').textContent = node.id;
+    el.querySelector('.service').textContent = SERVICE_NAMES[node.service] || node.service;
+    // Keep panels ordered by service, then id, as the balancer lists them.
+    const key = sortKey(node.service, node.id);
+    const before = [...grid.children].find((other) => sortKey(other.dataset.service, other.dataset.nodeId) > key);
+    grid.insertBefore(el, before || null);
+    const view = { el, chart: null, xs: [], lb: [], reported: [] };
+    views.set(node.id, view);
+    return view;
+  }
+
+  function removeView(id, view) {
+    if (view.chart) view.chart.destroy();
+    view.el.remove();
+    views.delete(id);
+  }
+
+  function sortKey(service, id) {
+    return `${service}\u0000${id}`;
+  }
+
+  function renderNode(view, node) {
+    const el = view.el;
+    const reported = node.reportedActiveConnections;
+    el.dataset.health = node.health;
+    el.dataset.lbActive = node.activeConnections;
+    el.dataset.reportedActive = reported == null ? '' : reported;
+    el.dataset.rate = node.connectionsPerSecond;
+    el.querySelector('.address').textContent = `${node.host}:${node.port}`;
+    const badge = el.querySelector('.badge');
+    badge.textContent = node.health;
+    badge.className = `badge ${node.health}`;
+    el.querySelector('.n-lb').textContent = node.activeConnections;
+    el.querySelector('.n-reported').textContent = reported == null ? '–' : reported;
+    el.querySelector('.n-rate').textContent = formatRate(node.connectionsPerSecond);
+    el.querySelector('.n-total').textContent = node.totalConnections;
+    el.querySelector('.n-reported-total').textContent =
+      node.reportedTotalConnections == null ? '–' : node.reportedTotalConnections;
+  }
+
+  function formatRate(rate) {
+    return rate >= 10 ? String(Math.round(rate)) : rate.toFixed(1);
+  }
+
+  function replaceHistory(view, history) {
+    view.xs = history.map((p) => p[0] / 1000);
+    view.lb = history.map((p) => p[1]);
+    view.reported = history.map((p) => p[2]);
+  }
+
+  /** Points older than the newest one are repeats (the snapshot raced the stream): skipped. */
+  function appendPoint(view, timestamp, lb, reported) {
+    const t = timestamp / 1000;
+    if (view.xs.length && t <= view.xs[view.xs.length - 1]) return;
+    view.xs.push(t);
+    view.lb.push(lb);
+    view.reported.push(reported == null ? null : reported);
+    const excess = view.xs.length - HISTORY_POINTS;
+    if (excess > 0) {
+      view.xs.splice(0, excess);
+      view.lb.splice(0, excess);
+      view.reported.splice(0, excess);
+    }
+  }
+
+  function redraw(view) {
+    const data = [view.xs, view.lb, view.reported];
+    if (view.chart) {
+      view.chart.setData(data);
+    } else if (view.xs.length > 0 && typeof uPlot === 'function') {
+      view.chart = new uPlot(chartOptions(view.el.querySelector('.chart')), data, view.el.querySelector('.chart'));
+    }
+  }
+
+  function chartOptions(target) {
+    const axis = {
+      stroke: COLORS.axis,
+      font: '11px system-ui, sans-serif',
+      grid: { stroke: COLORS.grid, width: 1 },
+      ticks: { stroke: COLORS.grid, width: 1, size: 4 },
+    };
+    return {
+      width: Math.max(200, target.clientWidth),
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      scales: {
+        x: { time: true },
+        // Connection counts: from zero, whole numbers, never a flat line at the top edge.
+        y: { range: (u, min, max) => [0, Math.max(2, Math.ceil((max || 0) * 1.2))] },
+      },
+      axes: [
+        { ...axis, size: 26, space: 60 },
+        { ...axis, size: 34, space: 24, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5] },
+      ],
+      series: [
+        {},
+        { label: 'LB view', stroke: COLORS.lb, width: 2, fill: 'rgba(88,166,255,.12)', points: { show: false } },
+        { label: 'node reports', stroke: COLORS.reported, width: 1.5, dash: [5, 4], points: { show: false } },
+      ],
+    };
+  }
+
+  window.addEventListener('resize', () => {
+    for (const view of views.values()) {
+      if (view.chart) {
+        view.chart.setSize({ width: Math.max(200, view.el.querySelector('.chart').clientWidth), height: CHART_HEIGHT });
+      }
+    }
+  });
+
+  connect();
+})();
