@@ -46,7 +46,7 @@ final class Simulations {
         .on(
             pace(config.interval())
                 .exec(
-                    ws("ws echo @#{node}")
+                    ws("ws send @#{node}")
                         .sendText(s -> message(s, config.size()))
                         .await(timeout)
                         .on(
