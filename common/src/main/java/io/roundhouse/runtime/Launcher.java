@@ -37,6 +37,10 @@ public final class Launcher {
       LOG.error("{}: invalid configuration: {}", name, e.getMessage());
       System.exit(2);
       return;
+    } catch (ListenFailure e) {
+      LOG.error("{} failed to start: {}", name, e.getMessage());
+      System.exit(1);
+      return;
     } catch (Exception e) {
       LOG.error("{} failed to start", name, e);
       System.exit(1);

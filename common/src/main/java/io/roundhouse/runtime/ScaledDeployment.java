@@ -40,6 +40,7 @@ public final class ScaledDeployment {
               return listener;
             },
             new DeploymentOptions().setInstances(instances))
+        .recover(e -> Future.failedFuture(ListenFailure.of(port, e)))
         .map(id -> new Deployed(first.get().actualPort(), id));
   }
 }

@@ -1,6 +1,7 @@
 package io.roundhouse.echo;
 
 import io.roundhouse.metrics.NodeMetrics;
+import io.roundhouse.runtime.ListenFailure;
 import io.roundhouse.runtime.OpsRoutes;
 import io.roundhouse.runtime.Readiness;
 import io.vertx.core.Future;
@@ -34,7 +35,10 @@ final class EchoAdminVerticle extends VerticleBase {
             .createHttpServer(
                 new HttpServerOptions().setHost(config.adminHost()).setPort(config.adminPort()))
             .requestHandler(router);
-    return server.listen();
+    return server
+        .listen()
+        .recover(
+            e -> Future.failedFuture(ListenFailure.of(config.adminHost(), config.adminPort(), e)));
   }
 
   int actualPort() {

@@ -13,9 +13,12 @@ import io.roundhouse.testing.TestCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,25 +100,27 @@ class EchoMainIT {
   }
 
   private Process launchOn(TestCluster cluster, Path log) throws IOException {
-    return launch(
-        Map.of(
-            "NODE_ID",
-            NODE_ID,
-            "ECHO_HOST",
-            "127.0.0.1",
-            "ECHO_PORT",
-            "0",
-            "ECHO_INSTANCES",
-            "1",
-            "ECHO_ADMIN_PORT",
-            "0",
-            "CLUSTER_NAME",
-            cluster.config().clusterName(),
-            "CLUSTER_PORT",
-            String.valueOf(cluster.config().port()),
-            "CLUSTER_PORT_COUNT",
-            String.valueOf(cluster.config().portCount())),
-        log);
+    return launch(settingsOn(cluster), log);
+  }
+
+  private static Map<String, String> settingsOn(TestCluster cluster) {
+    return Map.of(
+        "NODE_ID",
+        NODE_ID,
+        "ECHO_HOST",
+        "127.0.0.1",
+        "ECHO_PORT",
+        "0",
+        "ECHO_INSTANCES",
+        "1",
+        "ECHO_ADMIN_PORT",
+        "0",
+        "CLUSTER_NAME",
+        cluster.config().clusterName(),
+        "CLUSTER_PORT",
+        String.valueOf(cluster.config().port()),
+        "CLUSTER_PORT_COUNT",
+        String.valueOf(cluster.config().portCount()));
   }
 
   private RecordingRegistryListener observe(TestCluster cluster) {
@@ -147,6 +152,24 @@ class EchoMainIT {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
     assertThat(process.exitValue()).isEqualTo(2);
     assertThat(read(log)).contains("ECHO_PORT").contains("seventy");
+  }
+
+  @Test
+  void shouldExitWithStatusOneNamingThePortWhenAdminPortIsTaken() throws Exception {
+    TestCluster cluster = TestCluster.create();
+    Path log = dir.resolve("taken.log");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = new HashMap<>(settingsOn(cluster));
+      env.put("ECHO_ADMIN_PORT", String.valueOf(taken.getLocalPort()));
+
+      Process process = launch(env, log);
+
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
+      assertThat(process.exitValue()).isEqualTo(1);
+      assertThat(read(log))
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .contains("Address already in use");
+    }
   }
 
   @Test

@@ -144,7 +144,12 @@ final class LocalCluster implements AutoCloseable {
   private void startBackend(String id) throws IOException {
     Map<String, String> env = new HashMap<>(clusterEnv);
     if (id.startsWith("echo-")) {
-      env.putAll(Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0", "ECHO_INSTANCES", "1"));
+      env.putAll(
+          Map.of(
+              "ECHO_HOST", "127.0.0.1",
+              "ECHO_PORT", "0",
+              "ECHO_INSTANCES", "1",
+              "ECHO_ADMIN_PORT", "0"));
       start("roundhouse.echo.jar", id, env);
     } else {
       env.putAll(Map.of("WS_HOST", "127.0.0.1", "WS_PORT", "0", "WS_INSTANCES", "1"));
