@@ -72,6 +72,7 @@ rows=$(
   echo
   echo "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; wrk -t1 -c$connections -d$duration pinned to core 0;"
   echo "every JVM on the remaining core(s): this measures the balancer's cost on a shared box."
+  echo "Vert.x's own meters (METRICS_VERTX): ${METRICS_VERTX:-false}."
   echo
   echo "| path | req/s | p50 | p99 |"
   echo "|---|---|---|---|"

@@ -1,9 +1,11 @@
 package io.roundhouse.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.metrics.NodeMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -32,28 +34,27 @@ public final class ClusterNode {
    * Joins the cluster with one event loop per core, the native transport when present, and a
    * metrics registry tagged with this node and service.
    */
-  public static Future<ClusterNode> start(String nodeId, String service, ClusterConfig cluster) {
-    return start(nodeId, service, cluster, new VertxOptions());
-  }
-
   public static Future<ClusterNode> start(
-      String nodeId, String service, ClusterConfig cluster, VertxOptions options) {
+      String nodeId, String service, ClusterConfig cluster, MetricsConfig metricsConfig) {
     HazelcastClusterManager manager =
         new HazelcastClusterManager(HazelcastConfigFactory.create(cluster));
     NodeMetrics metrics = NodeMetrics.create(nodeId, service);
-    options
-        .setMetricsOptions(metrics.vertxOptions())
-        .setPreferNativeTransport(true)
-        .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
-        .setEventBusOptions(
-            new EventBusOptions()
-                .setHost(cluster.host())
-                .setPort(cluster.eventBusPort())
-                .setClusterPublicHost(cluster.publicHost()));
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(manager)
-        .withMetrics(metrics.vertxFactory())
+    VertxOptions options =
+        new VertxOptions()
+            .setMetricsOptions(metrics.vertxOptions())
+            .setPreferNativeTransport(true)
+            .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
+            .setEventBusOptions(
+                new EventBusOptions()
+                    .setHost(cluster.host())
+                    .setPort(cluster.eventBusPort())
+                    .setClusterPublicHost(cluster.publicHost()));
+    VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
+    if (metricsConfig.vertxMeters()) {
+      // A metrics factory given to the builder is used whatever the options say.
+      builder.withMetrics(metrics.vertxFactory());
+    }
+    return builder
         .buildClustered()
         .onFailure(e -> metrics.close())
         .map(

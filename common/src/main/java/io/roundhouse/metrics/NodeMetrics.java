@@ -5,7 +5,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,9 +26,9 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * One node's Prometheus registry. Every meter carries the {@code node} and {@code service} tags;
- * Vert.x's own metrics (servers, clients, pools, event bus) and the JVM's land here too. Served at
- * {@code /metrics} by each service.
+ * One node's Prometheus registry, served at {@code /metrics} by each service. Every meter carries
+ * the {@code node} and {@code service} tags: ours, the JVM's and the process's, and Vert.x's own
+ * (servers, clients, pools, event bus) when {@code METRICS_VERTX} turns them on.
  */
 public final class NodeMetrics {
 
@@ -35,9 +39,11 @@ public final class NodeMetrics {
   public static final String CONNECTIONS = "roundhouse.connections";
 
   private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc;
 
-  private NodeMetrics(PrometheusMeterRegistry registry) {
+  private NodeMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gc) {
     this.registry = registry;
+    this.gc = gc;
   }
 
   public static NodeMetrics create(String nodeId, String service) {
@@ -45,7 +51,12 @@ public final class NodeMetrics {
     registry.config().commonTags("node", nodeId, "service", service);
     new FileDescriptorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    return new NodeMetrics(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return new NodeMetrics(registry, gc);
   }
 
   public MeterRegistry registry() {
@@ -58,13 +69,14 @@ public final class NodeMetrics {
   }
 
   /**
-   * Vert.x metrics on, JVM metrics on, and only bounded labels: no event bus address (room names
-   * come from users), no remote address, no request path.
+   * Options for Vert.x's own meters, used when {@link MetricsConfig#vertxMeters()} asks for them
+   * (and {@link #vertxFactory()} is given to Vert.x): bounded labels only: no event bus address
+   * (room names come from users), no remote address, no request path.
    */
   public MetricsOptions vertxOptions() {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setJvmMetricsEnabled(true)
+        .setJvmMetricsEnabled(false)
         .setLabels(
             EnumSet.of(
                 Label.HTTP_METHOD,
@@ -108,6 +120,7 @@ public final class NodeMetrics {
   }
 
   public void close() {
+    gc.close();
     registry.close();
   }
 }

@@ -2,12 +2,15 @@ package io.roundhouse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.Nodes;
 import io.roundhouse.testing.TestCluster;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,9 +45,47 @@ class ClusterNodeIT {
   }
 
   private ClusterNode join(ClusterConfig config, String nodeId) {
-    ClusterNode node = ClusterNode.start(nodeId, "test", config).await();
+    return join(config, nodeId, MetricsConfig.DEFAULT);
+  }
+
+  private ClusterNode join(ClusterConfig config, String nodeId, MetricsConfig metrics) {
+    ClusterNode node = ClusterNode.start(nodeId, "test", config, metrics).await();
     nodes.add(node);
     return node;
+  }
+
+  /** Opens one connection to a fresh Vert.x TCP server on the node and scrapes its registry. */
+  private static String scrapeWithOneConnection(ClusterNode node) throws IOException {
+    NetServer server =
+        node.vertx().createNetServer().connectHandler(socket -> {}).listen(0, "127.0.0.1").await();
+    try (Socket client = new Socket("127.0.0.1", server.actualPort())) {
+      Eventually.until(
+          "the server sees the connection",
+          () -> ((PrometheusMeterRegistry) node.metrics().registry()).scrape().contains("jvm_"));
+      return ((PrometheusMeterRegistry) node.metrics().registry()).scrape();
+    } finally {
+      server.close().await();
+    }
+  }
+
+  @Test
+  void shouldTagEveryMeterWithNodeAndLeaveVertxMetersOutWhenNotAskedFor() throws IOException {
+    ClusterNode node = join(TestCluster.create().config(), "plain");
+
+    String scrape = scrapeWithOneConnection(node);
+
+    assertThat(scrape).contains("jvm_memory_used_bytes{", "process_files_open_files{");
+    assertThat(scrape).contains("node=\"plain\"", "service=\"test\"");
+    assertThat(scrape).doesNotContain("vertx_net_server");
+  }
+
+  @Test
+  void shouldExposeVertxMetersWhenMetricsVertxIsOn() throws IOException {
+    ClusterNode node = join(TestCluster.create().config(), "detailed", new MetricsConfig(true));
+
+    String scrape = scrapeWithOneConnection(node);
+
+    assertThat(scrape).contains("vertx_net_server_active_connections{");
   }
 
   private static int members(ClusterNode node) {

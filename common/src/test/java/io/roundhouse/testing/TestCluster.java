@@ -2,6 +2,7 @@ package io.roundhouse.testing;
 
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.metrics.MetricsConfig;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -36,6 +37,6 @@ public final class TestCluster {
 
   /** As {@link #join(String)}, with the service name its metrics are tagged with. */
   public ClusterNode join(String nodeId, String service) {
-    return ClusterNode.start(nodeId, service, config).await();
+    return ClusterNode.start(nodeId, service, config, MetricsConfig.DEFAULT).await();
   }
 }

@@ -4,6 +4,7 @@ import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.NodeIds;
 import io.roundhouse.config.Checks;
 import io.roundhouse.config.Settings;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.registry.ServiceInstance;
 import java.time.Duration;
 
@@ -18,6 +19,7 @@ import java.time.Duration;
  * @param idleTimeout connections idle this long are closed; zero disables
  * @param adminHost the address the admin port (health, metrics) binds to
  * @param adminPort the admin port, 0 to pick one
+ * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
 public record EchoConfig(
@@ -29,6 +31,7 @@ public record EchoConfig(
     Duration idleTimeout,
     String adminHost,
     int adminPort,
+    MetricsConfig metrics,
     ClusterConfig cluster) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -59,6 +62,7 @@ public record EchoConfig(
         s.duration("ECHO_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         s.host("ECHO_ADMIN_HOST", host),
         s.port("ECHO_ADMIN_PORT", DEFAULT_ADMIN_PORT),
+        MetricsConfig.from(s),
         cluster);
   }
 }

@@ -17,7 +17,8 @@ public final class EchoMain {
         Duration.ofSeconds(10),
         () -> {
           EchoConfig config = EchoConfig.from(Settings.fromEnvironment());
-          return ClusterNode.start(config.nodeId(), ServiceInstance.ECHO, config.cluster())
+          return ClusterNode.start(
+                  config.nodeId(), ServiceInstance.ECHO, config.cluster(), config.metrics())
               .compose(node -> EchoService.start(node, config));
         });
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
+import io.roundhouse.metrics.MetricsConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,7 @@ class EchoConfigTest {
                     Duration.ofSeconds(-1),
                     "127.0.0.1",
                     0,
+                    MetricsConfig.DEFAULT,
                     cluster))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ECHO_IDLE_TIMEOUT");

@@ -388,7 +388,7 @@ class EchoServiceIT {
     assertThat(PrometheusText.value(metrics, "roundhouse_connections_active", labels))
         .contains(2.0);
     assertThat(PrometheusText.value(metrics, "roundhouse_connections_total", labels)).contains(2.0);
-    assertThat(metrics).contains("process_files_open_files", "vertx_net_server_active_connections");
+    assertThat(metrics).contains("process_files_open_files", "jvm_memory_used_bytes");
     assertThat(get(service.adminPort(), "/health/live", 200)).contains("UP");
     assertThat(get(service.adminPort(), "/health/ready", 200)).contains("UP");
 

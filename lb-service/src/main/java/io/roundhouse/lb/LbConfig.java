@@ -6,6 +6,7 @@ import io.roundhouse.config.Checks;
 import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.lb.balance.Strategies;
+import io.roundhouse.metrics.MetricsConfig;
 import java.time.Duration;
 
 /**
@@ -27,6 +28,7 @@ import java.time.Duration;
  * @param tunnelIdleTimeout idle WebSocket tunnels are closed after this; zero disables
  * @param backendTimeout how long a backend may take to answer a request (504 after)
  * @param poolSize pooled keep-alive connections per backend
+ * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
 public record LbConfig(
@@ -45,6 +47,7 @@ public record LbConfig(
     Duration tunnelIdleTimeout,
     Duration backendTimeout,
     int poolSize,
+    MetricsConfig metrics,
     ClusterConfig cluster) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -79,6 +82,9 @@ public record LbConfig(
     Checks.nonNegative("LB_TUNNEL_IDLE_TIMEOUT", tunnelIdleTimeout);
     Checks.positive("LB_BACKEND_TIMEOUT", backendTimeout);
     Checks.positive("LB_POOL_SIZE", poolSize);
+    if (metrics == null) {
+      throw new ConfigException("metrics settings are required");
+    }
     if (cluster == null) {
       throw new ConfigException("cluster settings are required");
     }
@@ -101,6 +107,7 @@ public record LbConfig(
         s.duration("LB_TUNNEL_IDLE_TIMEOUT", DEFAULT_TUNNEL_IDLE_TIMEOUT),
         s.duration("LB_BACKEND_TIMEOUT", DEFAULT_BACKEND_TIMEOUT),
         s.integer("LB_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
+        MetricsConfig.from(s),
         ClusterConfig.from(s));
   }
 }

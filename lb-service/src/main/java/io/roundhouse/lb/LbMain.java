@@ -16,7 +16,8 @@ public final class LbMain {
         Duration.ofSeconds(10),
         () -> {
           LbConfig config = LbConfig.from(Settings.fromEnvironment());
-          return ClusterNode.start(config.nodeId(), LbService.SERVICE, config.cluster())
+          return ClusterNode.start(
+                  config.nodeId(), LbService.SERVICE, config.cluster(), config.metrics())
               .compose(node -> LbService.start(node, config));
         });
   }

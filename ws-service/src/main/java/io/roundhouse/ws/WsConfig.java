@@ -5,6 +5,7 @@ import io.roundhouse.cluster.NodeIds;
 import io.roundhouse.config.Checks;
 import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.registry.ServiceInstance;
 import java.time.Duration;
 
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param idleTimeout connections idle this long are closed; zero disables
  * @param maxFrameSize the largest WebSocket frame accepted, in bytes
  * @param maxMessageSize the largest WebSocket message (all its frames) accepted, in bytes
+ * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
 public record WsConfig(
@@ -30,6 +32,7 @@ public record WsConfig(
     Duration idleTimeout,
     int maxFrameSize,
     int maxMessageSize,
+    MetricsConfig metrics,
     ClusterConfig cluster) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -61,6 +64,9 @@ public record WsConfig(
               + maxMessageSize
               + ")");
     }
+    if (metrics == null) {
+      throw new ConfigException("metrics settings are required");
+    }
     if (cluster == null) {
       throw new ConfigException("cluster settings are required");
     }
@@ -78,6 +84,7 @@ public record WsConfig(
         s.duration("WS_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         s.integer("WS_MAX_FRAME_SIZE", DEFAULT_MAX_FRAME_SIZE, 1, MAX_SIZE),
         s.integer("WS_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_SIZE, 1, MAX_SIZE),
+        MetricsConfig.from(s),
         cluster);
   }
 }

@@ -17,7 +17,8 @@ public final class WsMain {
         Duration.ofSeconds(10),
         () -> {
           WsConfig config = WsConfig.from(Settings.fromEnvironment());
-          return ClusterNode.start(config.nodeId(), ServiceInstance.WS, config.cluster())
+          return ClusterNode.start(
+                  config.nodeId(), ServiceInstance.WS, config.cluster(), config.metrics())
               .compose(node -> WsService.start(node, config));
         });
   }

@@ -3,6 +3,7 @@ package io.roundhouse.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.stats.ConnectionCounter;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -26,6 +27,7 @@ final class TestConfigs {
         Duration.ofMinutes(1),
         MAX_FRAME_SIZE,
         MAX_MESSAGE_SIZE,
+        MetricsConfig.DEFAULT,
         cluster);
   }
 

@@ -3,6 +3,7 @@ package io.roundhouse.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.cluster.ClusterConfig;
+import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
@@ -49,6 +50,7 @@ class WsHttpVerticleTest {
             Duration.ofMinutes(1),
             FRAME,
             MESSAGE,
+            MetricsConfig.DEFAULT,
             ClusterConfig.local("unused", 5701, 1));
     verticle =
         new WsHttpVerticle(config, 0, "solo", counter, readiness, NodeMetrics.create("solo", "ws"));

@@ -204,7 +204,7 @@ class WsServiceIT {
       assertThat(scrape("roundhouse_connections_active", labels)).isEqualTo(2.0);
       assertThat(scrape("roundhouse_connections_total", labels)).isEqualTo(totalBefore + 2);
       assertThat(TestHttp.get(service.port(), "/metrics").body())
-          .contains("vertx_http_server_active_connections", "jvm_memory_used_bytes");
+          .contains("process_files_open_files", "jvm_memory_used_bytes");
     }
     TestConfigs.awaitActive(service.counter(), 0);
     assertThat(scrape("roundhouse_connections_active", labels)).isZero();
