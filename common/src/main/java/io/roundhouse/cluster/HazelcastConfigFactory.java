@@ -58,9 +58,13 @@ public final class HazelcastConfigFactory {
     join.getTcpIpConfig().setEnabled(false).setMembers(List.of());
     join.getKubernetesConfig().setEnabled(false);
     switch (cluster.mode()) {
-      case LOCAL, STATIC -> {
+      case LOCAL -> {
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2);
         join.getTcpIpConfig().setMembers(cluster.members());
+      }
+      case STATIC -> {
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2);
+        join.getTcpIpConfig().setMembers(MemberAddresses.expand(cluster.members()));
       }
       case KUBERNETES ->
           join.getKubernetesConfig()

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
 
@@ -26,6 +27,12 @@ import org.yaml.snakeyaml.error.YAMLException;
  * {@link ConfigException} that names the setting.
  */
 public final class Settings {
+
+  /** Host names (RFC 1123 labels), IPv4 literals and IPv6 literals, with or without brackets. */
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?"
+              + "|\\[?[0-9a-f:.%a-z]*:[0-9a-f:.%a-z]*]?");
 
   /** Names an optional JSON or YAML file whose keys are setting names. */
   public static final String CONFIG_FILE = "ROUNDHOUSE_CONFIG";
@@ -189,9 +196,15 @@ public final class Settings {
         .orElse(defaultValue);
   }
 
-  /** A host name or IP literal that resolves on this machine. */
+  /**
+   * A host name or IP literal that resolves on this machine. A value that is not a host name at all
+   * is refused before any lookup.
+   */
   public String host(String key, String defaultValue) {
     String v = string(key, defaultValue);
+    if (!HOST.matcher(v).matches()) {
+      throw invalid(key, v, "a host name or IP address");
+    }
     try {
       InetAddress.getByName(v);
       return v;

@@ -21,7 +21,7 @@ class HazelcastConfigFactoryTest {
         "10.0.0.5",
         5801,
         4,
-        List.of("10.0.0.5:5801", "echo-2", "10.0.0.7:5900"),
+        List.of("10.0.0.5:5801", "10.0.0.6", "10.0.0.7:5900"),
         null,
         0);
   }
@@ -80,8 +80,28 @@ class HazelcastConfigFactoryTest {
 
     assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
     assertThat(join.getTcpIpConfig().getMembers())
-        .containsExactly("10.0.0.5:5801", "echo-2", "10.0.0.7:5900");
+        .containsExactly("10.0.0.5:5801", "10.0.0.6", "10.0.0.7:5900");
     assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
+  }
+
+  @Test
+  void shouldListEveryAddressOfAMemberNameWhenModeIsStatic() {
+    ClusterConfig cluster =
+        new ClusterConfig(
+            JoinMode.STATIC,
+            "static-cluster",
+            "127.0.0.1",
+            "127.0.0.1",
+            5801,
+            4,
+            List.of("localhost:5801", "[::1]:5802", "10.0.0.7"),
+            null,
+            0);
+    JoinConfig join = HazelcastConfigFactory.create(cluster).getNetworkConfig().getJoin();
+
+    assertThat(join.getTcpIpConfig().getMembers())
+        .contains("127.0.0.1:5801", "[::1]:5802", "10.0.0.7")
+        .doesNotContain("localhost:5801");
   }
 
   @Test

@@ -84,7 +84,7 @@ class EchoConfigTest {
     "ECHO_IDLE_TIMEOUT,-1s",
     "ECHO_IDLE_TIMEOUT,soon",
     "ECHO_ADMIN_PORT,-1",
-    "ECHO_HOST,no-such-host.invalid",
+    "ECHO_HOST,no_such_host!",
     "CLUSTER_MODE,swarm"
   })
   void shouldFailNamingSettingWhenValueIsInvalid(String key, String value) {
@@ -111,6 +111,7 @@ class EchoConfigTest {
                     Duration.ofSeconds(-1),
                     "127.0.0.1",
                     0,
+                    Duration.ofSeconds(20),
                     MetricsConfig.DEFAULT,
                     cluster))
         .isInstanceOf(ConfigException.class)
