@@ -11,9 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every service's {@code main} does: start, log a configuration error by setting name and exit
- * 2, and on SIGTERM or Ctrl-C run the service's orderly stop within a grace period.
+ * 2, and on SIGTERM or Ctrl-C drain within the service's grace period, leave the cluster and exit 0
+ * (1 when the drain or the leave failed).
  */
 public final class Launcher {
+
+  /** How long open connections get to finish after SIGTERM before they are closed. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+
+  /** Leaving the cluster after the drain: Hazelcast's goodbye and Vert.x's close. */
+  private static final Duration LEAVE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
 
@@ -25,11 +32,17 @@ public final class Launcher {
     /** The cluster node it runs on. */
     ClusterNode node();
 
-    /** Deregisters and closes listeners, leaving the cluster node up. */
+    /** How long {@link #stop()} lets open connections finish. */
+    Duration shutdownGrace();
+
+    /**
+     * Reports not ready, deregisters, stops accepting, lets open connections finish for up to the
+     * grace period and then closes them; leaves the cluster node up.
+     */
     Future<Void> stop();
   }
 
-  public static void run(String name, Duration grace, Callable<Future<? extends Running>> start) {
+  public static void run(String name, Callable<Future<? extends Running>> start) {
     Running running;
     try {
       running = start.call().await();
@@ -46,25 +59,31 @@ public final class Launcher {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(stopper(name, grace, running), name + "-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, running), name + "-shutdown"));
   }
 
-  private static Runnable stopper(String name, Duration grace, Running running) {
-    return () -> {
-      LOG.info("{} stopping (grace {} ms)", name, grace.toMillis());
-      try {
-        running.stop().timeout(grace.toMillis(), TimeUnit.MILLISECONDS).await();
-      } catch (Exception e) {
-        LOG.warn("{} did not drain cleanly: {}", name, e.toString());
-      }
-      // Closed from this thread, not chained on an event loop that the close itself terminates.
-      try {
-        running.node().close().timeout(grace.toMillis(), TimeUnit.MILLISECONDS).await();
-        LOG.info("{} stopped", name);
-      } catch (Exception e) {
-        LOG.warn("{} did not leave the cluster cleanly: {}", name, e.toString());
-      }
-    };
+  /**
+   * Runs in the shutdown hook thread, so blocking is fine; ends the JVM with a status of its own.
+   */
+  private static void stop(String name, Running running) {
+    Duration grace = running.shutdownGrace();
+    LOG.info("{} stopping: draining for up to {} ms", name, grace.toMillis());
+    boolean clean = true;
+    try {
+      running.stop().timeout(grace.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS).await();
+    } catch (Exception e) {
+      clean = false;
+      LOG.warn("{} did not drain cleanly: {}", name, e.toString());
+    }
+    // Closed from this thread, not chained on an event loop that the close itself terminates.
+    try {
+      running.node().close().timeout(LEAVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).await();
+      LOG.info("{} stopped", name);
+    } catch (Exception e) {
+      clean = false;
+      LOG.warn("{} did not leave the cluster cleanly: {}", name, e.toString());
+    }
+    // A JVM ended by a signal exits 128 + signal; an orderly stop says so with 0.
+    Runtime.getRuntime().halt(clean ? 0 : 1);
   }
 }

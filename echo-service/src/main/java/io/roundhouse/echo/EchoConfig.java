@@ -6,6 +6,7 @@ import io.roundhouse.config.Checks;
 import io.roundhouse.config.Settings;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
 
 /**
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param idleTimeout connections idle this long are closed; zero disables
  * @param adminHost the address the admin port (health, metrics) binds to
  * @param adminPort the admin port, 0 to pick one
+ * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
@@ -31,6 +33,7 @@ public record EchoConfig(
     Duration idleTimeout,
     String adminHost,
     int adminPort,
+    Duration shutdownGrace,
     MetricsConfig metrics,
     ClusterConfig cluster) {
 
@@ -48,6 +51,7 @@ public record EchoConfig(
     Checks.nonNegative("ECHO_IDLE_TIMEOUT", idleTimeout);
     Checks.notBlank("ECHO_ADMIN_HOST", adminHost);
     Checks.port("ECHO_ADMIN_PORT", adminPort);
+    Checks.nonNegative("SHUTDOWN_GRACE", shutdownGrace);
   }
 
   public static EchoConfig from(Settings s) {
@@ -62,6 +66,7 @@ public record EchoConfig(
         s.duration("ECHO_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         s.host("ECHO_ADMIN_HOST", host),
         s.port("ECHO_ADMIN_PORT", DEFAULT_ADMIN_PORT),
+        s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
         MetricsConfig.from(s),
         cluster);
   }

@@ -4,7 +4,6 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
-import java.time.Duration;
 
 /** {@code java -jar echo-service-all.jar}: settings from the environment, see the README. */
 public final class EchoMain {
@@ -14,7 +13,6 @@ public final class EchoMain {
   public static void main(String[] args) {
     Launcher.run(
         "echo-service",
-        Duration.ofSeconds(10),
         () -> {
           EchoConfig config = EchoConfig.from(Settings.fromEnvironment());
           return ClusterNode.start(

@@ -7,6 +7,7 @@ import io.roundhouse.runtime.Launcher;
 import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,7 @@ public final class EchoService implements Launcher.Running {
   private final Readiness readiness;
   private final EchoAdminVerticle admin;
   private final String adminDeployment;
+  private final Duration shutdownGrace;
 
   private EchoService(Builder b) {
     this.node = b.node;
@@ -32,11 +34,13 @@ public final class EchoService implements Launcher.Running {
     this.readiness = b.readiness;
     this.admin = b.admin;
     this.adminDeployment = b.adminDeployment;
+    this.shutdownGrace = b.shutdownGrace;
   }
 
   /** The admin port comes up first, so probes answer (not ready) while the node registers. */
   public static Future<EchoService> start(ClusterNode node, EchoConfig config) {
     Builder b = new Builder(node);
+    b.shutdownGrace = config.shutdownGrace();
     b.admin = new EchoAdminVerticle(config, b.readiness, node.metrics());
     BackendRuntime.Spec spec =
         new BackendRuntime.Spec(
@@ -85,6 +89,11 @@ public final class EchoService implements Launcher.Running {
     return node;
   }
 
+  @Override
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
   /** Reports not ready, deregisters so no new connections arrive, closes the listeners. */
   @Override
   public Future<Void> stop() {
@@ -99,6 +108,7 @@ public final class EchoService implements Launcher.Running {
     EchoAdminVerticle admin;
     String adminDeployment;
     BackendRuntime runtime;
+    Duration shutdownGrace;
 
     Builder(ClusterNode node) {
       this.node = node;

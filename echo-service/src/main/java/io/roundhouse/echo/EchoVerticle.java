@@ -56,6 +56,12 @@ public final class EchoVerticle extends VerticleBase implements Listener {
     Relay.start(socket, socket).ended().onComplete(ar -> socket.close());
   }
 
+  /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public int actualPort() {
     return server.actualPort();

@@ -187,10 +187,52 @@ class EchoMainIT {
 
     Eventually.until("the process deregisters", () -> watcher.downs(NODE_ID) == 1, () -> read(log));
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
+    assertThat(process.exitValue()).as("exit status of an orderly stop").isZero();
     assertThat(read(log)).contains("Deregistering " + NODE_ID).contains("echo-service stopped");
     Eventually.until(
         "the process's member left",
         () -> observer.hazelcast().getCluster().getMembers().size() == 1);
+  }
+
+  @Test
+  void shouldServeOpenConnectionsThroughTheGraceButAcceptNoneWhenSentSigterm() throws Exception {
+    TestCluster cluster = TestCluster.create();
+    RecordingRegistryListener watcher = observe(cluster);
+    Path log = dir.resolve("drain.log");
+    Map<String, String> env = new HashMap<>(settingsOn(cluster));
+    env.put("SHUTDOWN_GRACE", "10s");
+    Process process = launch(env, log);
+    Eventually.until(
+        "the process registers", () -> watcher.live(NODE_ID).isPresent(), () -> read(log));
+    ServiceInstance instance = watcher.live(NODE_ID).orElseThrow();
+    try (java.net.Socket open = new java.net.Socket(instance.host(), instance.port())) {
+      open.setSoTimeout(30_000);
+      assertThat(roundTrip(open, "before")).isEqualTo("before");
+
+      process.destroy(); // SIGTERM
+
+      Eventually.until(
+          "the process deregisters", () -> watcher.downs(NODE_ID) == 1, () -> read(log));
+      Eventually.until(
+          "the listener stops accepting",
+          () -> {
+            try (java.net.Socket late = new java.net.Socket(instance.host(), instance.port())) {
+              return false;
+            } catch (IOException refused) {
+              return true;
+            }
+          });
+      assertThat(roundTrip(open, "during the drain")).isEqualTo("during the drain");
+      assertThat(open.getInputStream().read()).as("closed once the grace is over").isEqualTo(-1);
+    }
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exited").isTrue();
+    assertThat(process.exitValue()).isZero();
+  }
+
+  private static String roundTrip(java.net.Socket socket, String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes());
+    byte[] echoed = socket.getInputStream().readNBytes(text.length());
+    return new String(echoed);
   }
 
   @Test

@@ -115,6 +115,7 @@ class EchoServiceIT {
     env.put("ECHO_INSTANCES", "2");
     env.put("ECHO_IDLE_TIMEOUT", idleTimeout);
     env.put("ECHO_ADMIN_PORT", "0");
+    env.put("SHUTDOWN_GRACE", "1s");
     env.put("CLUSTER_NAME", cluster.config().clusterName());
     env.put("CLUSTER_PORT", String.valueOf(cluster.config().port()));
     env.put("CLUSTER_PORT_COUNT", String.valueOf(cluster.config().portCount()));

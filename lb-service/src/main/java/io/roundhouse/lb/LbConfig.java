@@ -7,6 +7,7 @@ import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.lb.balance.Strategies;
 import io.roundhouse.metrics.MetricsConfig;
+import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
 
 /**
@@ -28,6 +29,7 @@ import java.time.Duration;
  * @param tunnelIdleTimeout idle WebSocket tunnels are closed after this; zero disables
  * @param backendTimeout how long a backend may take to answer a request (504 after)
  * @param poolSize pooled keep-alive connections per backend
+ * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
@@ -47,6 +49,7 @@ public record LbConfig(
     Duration tunnelIdleTimeout,
     Duration backendTimeout,
     int poolSize,
+    Duration shutdownGrace,
     MetricsConfig metrics,
     ClusterConfig cluster) {
 
@@ -82,6 +85,7 @@ public record LbConfig(
     Checks.nonNegative("LB_TUNNEL_IDLE_TIMEOUT", tunnelIdleTimeout);
     Checks.positive("LB_BACKEND_TIMEOUT", backendTimeout);
     Checks.positive("LB_POOL_SIZE", poolSize);
+    Checks.nonNegative("SHUTDOWN_GRACE", shutdownGrace);
     if (metrics == null) {
       throw new ConfigException("metrics settings are required");
     }
@@ -107,6 +111,7 @@ public record LbConfig(
         s.duration("LB_TUNNEL_IDLE_TIMEOUT", DEFAULT_TUNNEL_IDLE_TIMEOUT),
         s.duration("LB_BACKEND_TIMEOUT", DEFAULT_BACKEND_TIMEOUT),
         s.integer("LB_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
+        s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
         MetricsConfig.from(s),
         ClusterConfig.from(s));
   }

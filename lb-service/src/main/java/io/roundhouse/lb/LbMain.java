@@ -3,7 +3,6 @@ package io.roundhouse.lb;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
 import io.roundhouse.runtime.Launcher;
-import java.time.Duration;
 
 /** {@code java -jar lb-service-all.jar}: settings from the environment, see the README. */
 public final class LbMain {
@@ -13,7 +12,6 @@ public final class LbMain {
   public static void main(String[] args) {
     Launcher.run(
         "lb-service",
-        Duration.ofSeconds(10),
         () -> {
           LbConfig config = LbConfig.from(Settings.fromEnvironment());
           return ClusterNode.start(

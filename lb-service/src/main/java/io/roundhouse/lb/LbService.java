@@ -16,6 +16,7 @@ import io.roundhouse.stats.NodeStats;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class LbService implements Launcher.Running {
   private final Deployed http;
   private final Deployed admin;
   private final AtomicBoolean serving;
+  private final Duration shutdownGrace;
 
   private LbService(Builder b) {
     this.node = b.node;
@@ -49,10 +51,12 @@ public final class LbService implements Launcher.Running {
     this.http = b.http;
     this.admin = b.admin;
     this.serving = b.serving;
+    this.shutdownGrace = b.shutdownGrace;
   }
 
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
     Builder b = new Builder();
+    b.shutdownGrace = config.shutdownGrace();
     b.node = node;
     b.directory = new BackendDirectory(new BackendMeters(node.metrics()));
     BackendConnector connector =
@@ -138,12 +142,20 @@ public final class LbService implements Launcher.Running {
     return node;
   }
 
-  /** Stops accepting, then stops watching; Vert.x closes the open connections with the node. */
+  @Override
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /**
+   * Reports not ready, stops accepting on the TCP and HTTP ports at once and gives their open
+   * connections the grace period to finish, then closes the admin port and stops watching.
+   */
   @Override
   public Future<Void> stop() {
     serving.set(false);
-    return tcp.undeploy(node.vertx())
-        .eventually(() -> http.undeploy(node.vertx()))
+    return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()))
+        .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
         .eventually(statsConsumer::unregister)
         .eventually(watch::close);
@@ -158,5 +170,6 @@ public final class LbService implements Launcher.Running {
     Deployed http;
     Deployed admin;
     final AtomicBoolean serving = new AtomicBoolean();
+    Duration shutdownGrace;
   }
 }

@@ -78,6 +78,19 @@ final class ServiceProcess implements AutoCloseable {
     throw new AssertionError(nodeId + " did not log " + pattern + " within " + deadline);
   }
 
+  /** SIGTERM: the orderly stop. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end and returns its exit status. */
+  int awaitExit(Duration deadline) throws InterruptedException {
+    if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(nodeId + " still running after " + deadline);
+    }
+    return process.exitValue();
+  }
+
   /** SIGKILL: no deregistration, no goodbye to the cluster. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -52,6 +52,7 @@ final class LocalCluster implements AutoCloseable {
     clusterEnv.put("CLUSTER_HOST", "127.0.0.1");
     clusterEnv.put("CLUSTER_PORT", Integer.toString(base));
     clusterEnv.put("CLUSTER_PORT_COUNT", Integer.toString(CLUSTER_PORT_COUNT));
+    clusterEnv.put("SHUTDOWN_GRACE", "2s");
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 

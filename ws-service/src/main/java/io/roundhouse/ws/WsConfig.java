@@ -7,6 +7,7 @@ import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,7 @@ import java.time.Duration;
  * @param idleTimeout connections idle this long are closed; zero disables
  * @param maxFrameSize the largest WebSocket frame accepted, in bytes
  * @param maxMessageSize the largest WebSocket message (all its frames) accepted, in bytes
+ * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
@@ -32,6 +34,7 @@ public record WsConfig(
     Duration idleTimeout,
     int maxFrameSize,
     int maxMessageSize,
+    Duration shutdownGrace,
     MetricsConfig metrics,
     ClusterConfig cluster) {
 
@@ -51,6 +54,7 @@ public record WsConfig(
     Checks.port("WS_PORT", port);
     Checks.positive("WS_INSTANCES", instances);
     Checks.nonNegative("WS_IDLE_TIMEOUT", idleTimeout);
+    Checks.nonNegative("SHUTDOWN_GRACE", shutdownGrace);
     Checks.positive("WS_MAX_FRAME_SIZE", maxFrameSize);
     Checks.positive("WS_MAX_MESSAGE_SIZE", maxMessageSize);
     if (maxMessageSize > MAX_SIZE) {
@@ -84,6 +88,7 @@ public record WsConfig(
         s.duration("WS_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         s.integer("WS_MAX_FRAME_SIZE", DEFAULT_MAX_FRAME_SIZE, 1, MAX_SIZE),
         s.integer("WS_MAX_MESSAGE_SIZE", DEFAULT_MAX_MESSAGE_SIZE, 1, MAX_SIZE),
+        s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
         MetricsConfig.from(s),
         cluster);
   }

@@ -100,6 +100,12 @@ public final class WsHttpVerticle extends VerticleBase implements Listener {
     return promise.future();
   }
 
+  /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public int actualPort() {
     return server.actualPort();

@@ -4,7 +4,6 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
-import java.time.Duration;
 
 /** {@code java -jar ws-service-all.jar}: settings from the environment, see the README. */
 public final class WsMain {
@@ -14,7 +13,6 @@ public final class WsMain {
   public static void main(String[] args) {
     Launcher.run(
         "ws-service",
-        Duration.ofSeconds(10),
         () -> {
           WsConfig config = WsConfig.from(Settings.fromEnvironment());
           return ClusterNode.start(

@@ -7,6 +7,7 @@ import io.roundhouse.runtime.Launcher;
 import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
+import java.time.Duration;
 
 /** A running ws-service on a cluster node: listeners, registry entry, published counts. */
 public final class WsService implements Launcher.Running {
@@ -15,13 +16,19 @@ public final class WsService implements Launcher.Running {
   private final BackendRuntime runtime;
   private final ConnectionCounter counter;
   private final Readiness readiness;
+  private final Duration shutdownGrace;
 
   private WsService(
-      ClusterNode node, BackendRuntime runtime, ConnectionCounter counter, Readiness readiness) {
+      ClusterNode node,
+      BackendRuntime runtime,
+      ConnectionCounter counter,
+      Readiness readiness,
+      Duration shutdownGrace) {
     this.node = node;
     this.runtime = runtime;
     this.counter = counter;
     this.readiness = readiness;
+    this.shutdownGrace = shutdownGrace;
   }
 
   public static Future<WsService> start(ClusterNode node, WsConfig config) {
@@ -44,7 +51,7 @@ public final class WsService implements Launcher.Running {
         .map(
             runtime -> {
               readiness.registered();
-              return new WsService(node, runtime, counter, readiness);
+              return new WsService(node, runtime, counter, readiness, config.shutdownGrace());
             });
   }
 
@@ -59,6 +66,11 @@ public final class WsService implements Launcher.Running {
   @Override
   public ClusterNode node() {
     return node;
+  }
+
+  @Override
+  public Duration shutdownGrace() {
+    return shutdownGrace;
   }
 
   /** Reports not ready, deregisters so no new connections arrive, then closes the listeners. */

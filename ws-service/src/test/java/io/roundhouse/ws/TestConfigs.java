@@ -27,6 +27,7 @@ final class TestConfigs {
         Duration.ofMinutes(1),
         MAX_FRAME_SIZE,
         MAX_MESSAGE_SIZE,
+        Duration.ofSeconds(1),
         MetricsConfig.DEFAULT,
         cluster);
   }

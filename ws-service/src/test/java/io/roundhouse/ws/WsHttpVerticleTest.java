@@ -50,6 +50,7 @@ class WsHttpVerticleTest {
             Duration.ofMinutes(1),
             FRAME,
             MESSAGE,
+            Duration.ofSeconds(1),
             MetricsConfig.DEFAULT,
             ClusterConfig.local("unused", 5701, 1));
     verticle =

@@ -113,6 +113,12 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 
+  /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public int actualPort() {
     return server.actualPort();
