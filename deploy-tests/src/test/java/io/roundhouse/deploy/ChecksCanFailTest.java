@@ -276,7 +276,18 @@ class ChecksCanFailTest {
                     .getSecurityContext()
                     .setRunAsNonRoot(null),
             ManifestChecks::securityContexts,
-            "Deployment/lb-service: runAsNonRoot is not set"));
+            "Deployment/lb-service: runAsNonRoot is not set"),
+        new Case(
+            "serviceLinks",
+            dev,
+            o ->
+                o.deployment("ws-service")
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .setEnableServiceLinks(null),
+            ManifestChecks::serviceLinks,
+            "Deployment/ws-service: enableServiceLinks is not false"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -109,6 +109,7 @@ public final class ManifestChecks {
             this::resources,
             this::prometheusAnnotations,
             this::securityContexts,
+            this::serviceLinks,
             this::dockerfiles);
     List<String> problems = new ArrayList<>();
     checks.forEach(c -> problems.addAll(c.get()));
@@ -858,6 +859,22 @@ public final class ManifestChecks {
         if (sc == null || !Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
           problems.add(id(d) + " container " + c.getName() + ": allowPrivilegeEscalation");
         }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * No Service environment variables in the pods: Kubernetes would add {@code <SERVICE>_PORT} and
+   * friends for every Service in the namespace, and a Service named {@code ws} or {@code echo}
+   * would set WS_PORT or ECHO_PORT to {@code tcp://10.0.0.1:8000}, which the service refuses at
+   * start.
+   */
+  public List<String> serviceLinks() {
+    List<String> problems = new ArrayList<>();
+    for (Deployment d : deployments()) {
+      if (!Boolean.FALSE.equals(d.getSpec().getTemplate().getSpec().getEnableServiceLinks())) {
+        problems.add(id(d) + ": enableServiceLinks is not false");
       }
     }
     return problems;
