@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.roundhouse.deploy.k8s.KnownSettings;
@@ -12,6 +13,7 @@ import io.roundhouse.deploy.k8s.ManifestChecks;
 import io.roundhouse.deploy.k8s.RoundhouseService;
 import io.roundhouse.deploy.k8s.StrictManifests;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,9 +167,9 @@ class KustomizeTest {
     return d.getSpec().getReplicas();
   }
 
-  private static java.math.BigDecimal memoryLimit(ManifestChecks checks, String name) {
+  private static BigDecimal memoryLimit(ManifestChecks checks, String name) {
     Deployment d = checks.deployment(name).orElseThrow();
-    return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+    return Quantity.getAmountInBytes(
         d.getSpec()
             .getTemplate()
             .getSpec()
