@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.MetricSpec;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.roundhouse.config.Settings;
+import io.roundhouse.runtime.Launcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -58,7 +59,7 @@ public final class ManifestChecks {
   public static final String COMPONENT = "app.kubernetes.io/component";
 
   /** What the services wait for open connections after SIGTERM unless SHUTDOWN_GRACE says. */
-  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Launcher.DEFAULT_SHUTDOWN_GRACE;
 
   /** Time left over after the drain for leaving the cluster and exiting. */
   public static final Duration STOP_MARGIN = Duration.ofSeconds(5);
