@@ -12,13 +12,13 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.roundhouse.deploy.k8s.ManifestChecks;
+import io.roundhouse.deploy.k8s.Manifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChecksCanFailTest {
 
   record Case(
-      String name,
-      String overlay,
-      Consumer<Objects> breakIt,
-      Function<ManifestChecks, List<String>> check,
-      String expected) {
+      String name, String overlay, Consumer<Objects> breakIt, String check, String expected) {
     @Override
     public String toString() {
       return name;
@@ -75,23 +71,19 @@ class ChecksCanFailTest {
             "apiVersions",
             dev,
             o -> o.get(PodDisruptionBudget.class, "ws-service").setApiVersion("policy/v1beta1"),
-            ManifestChecks::apiVersions,
+            "apiVersions",
             "apiVersion policy/v1beta1"),
         new Case(
             "namespaces",
             dev,
             o -> o.deployment("ws-service").getMetadata().setNamespace("default"),
-            ManifestChecks::namespaces,
+            "namespaces",
             "Deployment/ws-service: namespace default"),
         new Case(
             "labels",
             dev,
-            o ->
-                o.service("lb-service-admin")
-                    .getMetadata()
-                    .getLabels()
-                    .remove(ManifestChecks.PART_OF),
-            ManifestChecks::labels,
+            o -> o.service("lb-service-admin").getMetadata().getLabels().remove(Manifests.PART_OF),
+            "labels",
             "Service/lb-service-admin: label app.kubernetes.io/part-of"),
         new Case(
             "deploymentSelectors",
@@ -101,14 +93,14 @@ class ChecksCanFailTest {
                     .getSpec()
                     .getSelector()
                     .getMatchLabels()
-                    .remove(ManifestChecks.NAME),
-            ManifestChecks::deploymentSelectors,
+                    .remove(Manifests.NAME),
+            "deploymentSelectors",
             "Deployment/ws-service: selector also matches the pods of Deployment/lb-service"),
         new Case(
             "serviceSelectors",
             dev,
-            o -> o.service("lb-service").getSpec().getSelector().put(ManifestChecks.NAME, "lb"),
-            ManifestChecks::serviceSelectors,
+            o -> o.service("lb-service").getSpec().getSelector().put(Manifests.NAME, "lb"),
+            "serviceSelectors",
             "Service/lb-service: selector"),
         new Case(
             "targetPorts",
@@ -119,7 +111,7 @@ class ChecksCanFailTest {
                     .getPorts()
                     .get(0)
                     .setTargetPort(new IntOrString("admim")),
-            ManifestChecks::targetPorts,
+            "targetPorts",
             "targets admim, which no container of Deployment/lb-service declares"),
         new Case(
             "probes",
@@ -129,7 +121,7 @@ class ChecksCanFailTest {
                     .getReadinessProbe()
                     .getHttpGet()
                     .setPort(new IntOrString("echo")),
-            ManifestChecks::probes,
+            "probes",
             "readinessProbe: port 7000 does not serve /health; 7080 does"),
         new Case(
             "envVarsKnown",
@@ -138,37 +130,37 @@ class ChecksCanFailTest {
                 o.container("lb-service")
                     .getEnv()
                     .add(new EnvVar("LB_STRATGY", "round_robin", null)),
-            ManifestChecks::envVarsKnown,
+            "envVarsKnown",
             "LB_STRATGY (from env) is read by no code of lb-service"),
         new Case(
             "podIdentity",
             dev,
             o -> o.container("ws-service").getEnv().add(new EnvVar("NODE_ID", "ws-1", null)),
-            ManifestChecks::podIdentity,
+            "podIdentity",
             "NODE_ID is the same literal for every replica"),
         new Case(
             "podIdentity: bind address",
             dev,
             o -> o.container("ws-service").getEnv().removeIf(e -> e.getName().equals("WS_HOST")),
-            ManifestChecks::podIdentity,
+            "podIdentity",
             "WS_HOST is unset (loopback)"),
         new Case(
             "containerPorts",
             dev,
             o -> o.container("echo-service").getPorts().removeIf(p -> p.getContainerPort() == 5801),
-            ManifestChecks::containerPorts,
+            "containerPorts",
             "declares ports [5701, 7000, 7080] but echo-service listens on [5701, 5801, 7000, 7080]"),
         new Case(
             "portNames",
             dev,
             o -> o.container("ws-service").getPorts().get(0).setName("Hazelcast_port"),
-            ManifestChecks::portNames,
+            "portNames",
             "port name Hazelcast_port is not a valid IANA service name"),
         new Case(
             "images",
             dev,
             o -> o.container("ws-service").setImage("roundhouse/ws-service:latest"),
-            ManifestChecks::images,
+            "images",
             "image roundhouse/ws-service:latest has no pinned tag"),
         new Case(
             "terminationGrace",
@@ -179,13 +171,13 @@ class ChecksCanFailTest {
                     .getTemplate()
                     .getSpec()
                     .setTerminationGracePeriodSeconds(25L),
-            ManifestChecks::terminationGrace,
+            "terminationGrace",
             "terminationGracePeriodSeconds 25 < preStop sleep 5 s + SHUTDOWN_GRACE 20 s + 5 s"),
         new Case(
             "terminationGrace: SHUTDOWN_GRACE",
             dev,
             o -> o.container("ws-service").getEnv().add(new EnvVar("SHUTDOWN_GRACE", "1m", null)),
-            ManifestChecks::terminationGrace,
+            "terminationGrace",
             "SHUTDOWN_GRACE 60 s"),
         new Case(
             "publicServices",
@@ -197,13 +189,13 @@ class ChecksCanFailTest {
                     .add(
                         new ServicePort(
                             null, "admin", null, 8081, "TCP", new IntOrString("admin"))),
-            ManifestChecks::publicServices,
+            "publicServices",
             "Service/lb-service (LoadBalancer): exposes port 8081 (admin)"),
         new Case(
             "clusterDiscovery: not-ready pods",
             dev,
             o -> o.service("roundhouse-cluster").getSpec().setPublishNotReadyAddresses(false),
-            ManifestChecks::clusterDiscovery,
+            "clusterDiscovery",
             "Service/roundhouse-cluster: publishNotReadyAddresses is not true"),
         new Case(
             "clusterDiscovery: DNS name",
@@ -216,7 +208,7 @@ class ChecksCanFailTest {
                             "CLUSTER_K8S_SERVICE_DNS",
                             "roundhouse-cluster.default.svc.cluster.local",
                             null)),
-            ManifestChecks::clusterDiscovery,
+            "clusterDiscovery",
             "CLUSTER_K8S_SERVICE_DNS roundhouse-cluster.default.svc.cluster.local is not"),
         new Case(
             "rollingUpdates",
@@ -226,7 +218,7 @@ class ChecksCanFailTest {
               rolling.setMaxUnavailable(new IntOrString("25%"));
               rolling.setMaxSurge(new IntOrString("25%"));
             },
-            ManifestChecks::rollingUpdates,
+            "rollingUpdates",
             "maxUnavailable 25% / maxSurge 25% is not one pod at a time"),
         new Case(
             "disruptionBudgets",
@@ -235,13 +227,13 @@ class ChecksCanFailTest {
                 o.get(PodDisruptionBudget.class, "echo-service")
                     .getSpec()
                     .setMaxUnavailable(new IntOrString(0)),
-            ManifestChecks::disruptionBudgets,
+            "disruptionBudgets",
             "maxUnavailable 0 blocks every node drain"),
         new Case(
             "autoscalers",
             "overlays/production",
             o -> o.deployment("ws-service").getSpec().setReplicas(3),
-            ManifestChecks::autoscalers,
+            "autoscalers",
             "Deployment/ws-service: sets replicas 3 though HorizontalPodAutoscaler/ws-service owns"),
         new Case(
             "resources",
@@ -251,7 +243,7 @@ class ChecksCanFailTest {
                     .getResources()
                     .getRequests()
                     .put("memory", new Quantity("1Gi")),
-            ManifestChecks::resources,
+            "resources",
             "memory request 1Gi is not within the limit"),
         new Case(
             "prometheusAnnotations",
@@ -263,7 +255,7 @@ class ChecksCanFailTest {
                     .getMetadata()
                     .getAnnotations()
                     .put("prometheus.io/port", "8081"),
-            ManifestChecks::prometheusAnnotations,
+            "prometheusAnnotations",
             "prometheus.io/port is 8081, /metrics is on 8000"),
         new Case(
             "securityContexts",
@@ -275,7 +267,7 @@ class ChecksCanFailTest {
                     .getSpec()
                     .getSecurityContext()
                     .setRunAsNonRoot(null),
-            ManifestChecks::securityContexts,
+            "securityContexts",
             "Deployment/lb-service: runAsNonRoot is not set"),
         new Case(
             "serviceLinks",
@@ -286,7 +278,7 @@ class ChecksCanFailTest {
                     .getTemplate()
                     .getSpec()
                     .setEnableServiceLinks(null),
-            ManifestChecks::serviceLinks,
+            "serviceLinks",
             "Deployment/ws-service: enableServiceLinks is not false"));
   }
 
@@ -294,13 +286,13 @@ class ChecksCanFailTest {
   @MethodSource("cases")
   void eachCheckPassesIntactAndFailsBroken(Case c) throws Exception {
     Objects intact = new Objects(KustomizeTest.render(c.overlay()));
-    assertThat(c.check().apply(KustomizeTest.checks(intact.all()))).isEmpty();
+    assertThat(KustomizeTest.checks(intact.all()).run(c.check())).isEmpty();
 
     Objects broken = new Objects(KustomizeTest.render(c.overlay()));
     c.breakIt().accept(broken);
     ManifestChecks checks = KustomizeTest.checks(broken.all());
 
-    assertThat(c.check().apply(checks)).anySatisfy(p -> assertThat(p).contains(c.expected()));
+    assertThat(checks.run(c.check())).anySatisfy(p -> assertThat(p).contains(c.expected()));
     assertThat(checks.all()).anySatisfy(p -> assertThat(p).contains(c.expected()));
   }
 
@@ -313,14 +305,14 @@ class ChecksCanFailTest {
         "FROM eclipse-temurin:17-jre\nUSER 10001\nEXPOSE 8000 5701\n");
     ManifestChecks checks = new ManifestChecks(dev, Map.of(), root);
 
-    assertThat(checks.dockerfiles()).isEmpty();
+    assertThat(checks.run("dockerfiles")).isEmpty();
 
     Files.writeString(
         root.resolve("ws-service/Dockerfile"), "FROM eclipse-temurin:17-jre\nEXPOSE 8000\n");
-    assertThat(checks.dockerfiles())
+    assertThat(checks.run("dockerfiles"))
         .singleElement()
         .asString()
         .endsWith("Dockerfile: container port 5701 is not EXPOSEd");
-    assertThat(new ArrayList<>(checks.all())).contains(checks.dockerfiles().get(0));
+    assertThat(new ArrayList<>(checks.all())).contains(checks.run("dockerfiles").get(0));
   }
 }
