@@ -3,14 +3,9 @@ package io.roundhouse.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.roundhouse.deploy.k8s.ManifestChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,16 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every check passes on a rendered overlay and fails once that overlay is broken in the one way the
  * check is about; {@link ManifestChecks#all()} reports it too. The broken copies are made in
- * memory.
+ * memory; the cases are in the {@code Broken*} classes, one per theme of checks.
  */
 class ChecksCanFailTest {
 
+  /** Break {@code overlay} with {@code breakIt}, and {@code check} reports {@code expected}. */
   record Case(
-      String name,
-      String overlay,
-      Consumer<Objects> breakIt,
-      Function<ManifestChecks, List<String>> check,
-      String expected) {
+      String name, String overlay, Consumer<Rendered> breakIt, String check, String expected) {
     @Override
     public String toString() {
       return name;
@@ -45,7 +36,7 @@ class ChecksCanFailTest {
   }
 
   /** The rendered objects, with shortcuts to the ones the cases break. */
-  record Objects(List<HasMetadata> all) {
+  record Rendered(List<HasMetadata> all) {
     <T extends HasMetadata> T get(Class<T> type, String name) {
       return all.stream()
           .filter(type::isInstance)
@@ -69,238 +60,25 @@ class ChecksCanFailTest {
   }
 
   static Stream<Case> cases() {
-    String dev = "overlays/dev";
     return Stream.of(
-        new Case(
-            "apiVersions",
-            dev,
-            o -> o.get(PodDisruptionBudget.class, "ws-service").setApiVersion("policy/v1beta1"),
-            ManifestChecks::apiVersions,
-            "apiVersion policy/v1beta1"),
-        new Case(
-            "namespaces",
-            dev,
-            o -> o.deployment("ws-service").getMetadata().setNamespace("default"),
-            ManifestChecks::namespaces,
-            "Deployment/ws-service: namespace default"),
-        new Case(
-            "labels",
-            dev,
-            o ->
-                o.service("lb-service-admin")
-                    .getMetadata()
-                    .getLabels()
-                    .remove(ManifestChecks.PART_OF),
-            ManifestChecks::labels,
-            "Service/lb-service-admin: label app.kubernetes.io/part-of"),
-        new Case(
-            "deploymentSelectors",
-            dev,
-            o ->
-                o.deployment("ws-service")
-                    .getSpec()
-                    .getSelector()
-                    .getMatchLabels()
-                    .remove(ManifestChecks.NAME),
-            ManifestChecks::deploymentSelectors,
-            "Deployment/ws-service: selector also matches the pods of Deployment/lb-service"),
-        new Case(
-            "serviceSelectors",
-            dev,
-            o -> o.service("lb-service").getSpec().getSelector().put(ManifestChecks.NAME, "lb"),
-            ManifestChecks::serviceSelectors,
-            "Service/lb-service: selector"),
-        new Case(
-            "targetPorts",
-            dev,
-            o ->
-                o.service("lb-service-admin")
-                    .getSpec()
-                    .getPorts()
-                    .get(0)
-                    .setTargetPort(new IntOrString("admim")),
-            ManifestChecks::targetPorts,
-            "targets admim, which no container of Deployment/lb-service declares"),
-        new Case(
-            "probes",
-            dev,
-            o ->
-                o.container("echo-service")
-                    .getReadinessProbe()
-                    .getHttpGet()
-                    .setPort(new IntOrString("echo")),
-            ManifestChecks::probes,
-            "readinessProbe: port 7000 does not serve /health; 7080 does"),
-        new Case(
-            "envVarsKnown",
-            dev,
-            o ->
-                o.container("lb-service")
-                    .getEnv()
-                    .add(new EnvVar("LB_STRATGY", "round_robin", null)),
-            ManifestChecks::envVarsKnown,
-            "LB_STRATGY (from env) is read by no code of lb-service"),
-        new Case(
-            "podIdentity",
-            dev,
-            o -> o.container("ws-service").getEnv().add(new EnvVar("NODE_ID", "ws-1", null)),
-            ManifestChecks::podIdentity,
-            "NODE_ID is the same literal for every replica"),
-        new Case(
-            "podIdentity: bind address",
-            dev,
-            o -> o.container("ws-service").getEnv().removeIf(e -> e.getName().equals("WS_HOST")),
-            ManifestChecks::podIdentity,
-            "WS_HOST is unset (loopback)"),
-        new Case(
-            "containerPorts",
-            dev,
-            o -> o.container("echo-service").getPorts().removeIf(p -> p.getContainerPort() == 5801),
-            ManifestChecks::containerPorts,
-            "declares ports [5701, 7000, 7080] but echo-service listens on [5701, 5801, 7000, 7080]"),
-        new Case(
-            "portNames",
-            dev,
-            o -> o.container("ws-service").getPorts().get(0).setName("Hazelcast_port"),
-            ManifestChecks::portNames,
-            "port name Hazelcast_port is not a valid IANA service name"),
-        new Case(
-            "images",
-            dev,
-            o -> o.container("ws-service").setImage("roundhouse/ws-service:latest"),
-            ManifestChecks::images,
-            "image roundhouse/ws-service:latest has no pinned tag"),
-        new Case(
-            "terminationGrace",
-            dev,
-            o ->
-                o.deployment("ws-service")
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .setTerminationGracePeriodSeconds(25L),
-            ManifestChecks::terminationGrace,
-            "terminationGracePeriodSeconds 25 < preStop sleep 5 s + SHUTDOWN_GRACE 20 s + 5 s"),
-        new Case(
-            "terminationGrace: SHUTDOWN_GRACE",
-            dev,
-            o -> o.container("ws-service").getEnv().add(new EnvVar("SHUTDOWN_GRACE", "1m", null)),
-            ManifestChecks::terminationGrace,
-            "SHUTDOWN_GRACE 60 s"),
-        new Case(
-            "publicServices",
-            dev,
-            o ->
-                o.service("lb-service")
-                    .getSpec()
-                    .getPorts()
-                    .add(
-                        new ServicePort(
-                            null, "admin", null, 8081, "TCP", new IntOrString("admin"))),
-            ManifestChecks::publicServices,
-            "Service/lb-service (LoadBalancer): exposes port 8081 (admin)"),
-        new Case(
-            "clusterDiscovery: not-ready pods",
-            dev,
-            o -> o.service("roundhouse-cluster").getSpec().setPublishNotReadyAddresses(false),
-            ManifestChecks::clusterDiscovery,
-            "Service/roundhouse-cluster: publishNotReadyAddresses is not true"),
-        new Case(
-            "clusterDiscovery: DNS name",
-            dev,
-            o ->
-                o.container("ws-service")
-                    .getEnv()
-                    .add(
-                        new EnvVar(
-                            "CLUSTER_K8S_SERVICE_DNS",
-                            "roundhouse-cluster.default.svc.cluster.local",
-                            null)),
-            ManifestChecks::clusterDiscovery,
-            "CLUSTER_K8S_SERVICE_DNS roundhouse-cluster.default.svc.cluster.local is not"),
-        new Case(
-            "rollingUpdates",
-            dev,
-            o -> {
-              var rolling = o.deployment("lb-service").getSpec().getStrategy().getRollingUpdate();
-              rolling.setMaxUnavailable(new IntOrString("25%"));
-              rolling.setMaxSurge(new IntOrString("25%"));
-            },
-            ManifestChecks::rollingUpdates,
-            "maxUnavailable 25% / maxSurge 25% is not one pod at a time"),
-        new Case(
-            "disruptionBudgets",
-            dev,
-            o ->
-                o.get(PodDisruptionBudget.class, "echo-service")
-                    .getSpec()
-                    .setMaxUnavailable(new IntOrString(0)),
-            ManifestChecks::disruptionBudgets,
-            "maxUnavailable 0 blocks every node drain"),
-        new Case(
-            "autoscalers",
-            "overlays/production",
-            o -> o.deployment("ws-service").getSpec().setReplicas(3),
-            ManifestChecks::autoscalers,
-            "Deployment/ws-service: sets replicas 3 though HorizontalPodAutoscaler/ws-service owns"),
-        new Case(
-            "resources",
-            dev,
-            o ->
-                o.container("echo-service")
-                    .getResources()
-                    .getRequests()
-                    .put("memory", new Quantity("1Gi")),
-            ManifestChecks::resources,
-            "memory request 1Gi is not within the limit"),
-        new Case(
-            "prometheusAnnotations",
-            dev,
-            o ->
-                o.deployment("ws-service")
-                    .getSpec()
-                    .getTemplate()
-                    .getMetadata()
-                    .getAnnotations()
-                    .put("prometheus.io/port", "8081"),
-            ManifestChecks::prometheusAnnotations,
-            "prometheus.io/port is 8081, /metrics is on 8000"),
-        new Case(
-            "securityContexts",
-            dev,
-            o ->
-                o.deployment("lb-service")
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getSecurityContext()
-                    .setRunAsNonRoot(null),
-            ManifestChecks::securityContexts,
-            "Deployment/lb-service: runAsNonRoot is not set"),
-        new Case(
-            "serviceLinks",
-            dev,
-            o ->
-                o.deployment("ws-service")
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .setEnableServiceLinks(null),
-            ManifestChecks::serviceLinks,
-            "Deployment/ws-service: enableServiceLinks is not false"));
+            BrokenMetadata.cases(),
+            BrokenWorkloads.cases(),
+            BrokenServices.cases(),
+            BrokenContainers.cases())
+        .flatMap(s -> s);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void eachCheckPassesIntactAndFailsBroken(Case c) throws Exception {
-    Objects intact = new Objects(KustomizeTest.render(c.overlay()));
-    assertThat(c.check().apply(KustomizeTest.checks(intact.all()))).isEmpty();
+    Rendered intact = new Rendered(KustomizeTest.render(c.overlay()));
+    assertThat(KustomizeTest.checks(intact.all()).run(c.check())).isEmpty();
 
-    Objects broken = new Objects(KustomizeTest.render(c.overlay()));
+    Rendered broken = new Rendered(KustomizeTest.render(c.overlay()));
     c.breakIt().accept(broken);
     ManifestChecks checks = KustomizeTest.checks(broken.all());
 
-    assertThat(c.check().apply(checks)).anySatisfy(p -> assertThat(p).contains(c.expected()));
+    assertThat(checks.run(c.check())).anySatisfy(p -> assertThat(p).contains(c.expected()));
     assertThat(checks.all()).anySatisfy(p -> assertThat(p).contains(c.expected()));
   }
 
@@ -313,14 +91,14 @@ class ChecksCanFailTest {
         "FROM eclipse-temurin:17-jre\nUSER 10001\nEXPOSE 8000 5701\n");
     ManifestChecks checks = new ManifestChecks(dev, Map.of(), root);
 
-    assertThat(checks.dockerfiles()).isEmpty();
+    assertThat(checks.run("dockerfiles")).isEmpty();
 
     Files.writeString(
         root.resolve("ws-service/Dockerfile"), "FROM eclipse-temurin:17-jre\nEXPOSE 8000\n");
-    assertThat(checks.dockerfiles())
+    assertThat(checks.run("dockerfiles"))
         .singleElement()
         .asString()
         .endsWith("Dockerfile: container port 5701 is not EXPOSEd");
-    assertThat(new ArrayList<>(checks.all())).contains(checks.dockerfiles().get(0));
+    assertThat(new ArrayList<>(checks.all())).contains(checks.run("dockerfiles").get(0));
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.roundhouse.deploy.k8s.KnownSettings;
 import io.roundhouse.deploy.k8s.Kustomize;
 import io.roundhouse.deploy.k8s.ManifestChecks;
+import io.roundhouse.deploy.k8s.Manifests;
 import io.roundhouse.deploy.k8s.RoundhouseService;
 import io.roundhouse.deploy.k8s.StrictManifests;
 import java.io.IOException;
@@ -105,7 +106,7 @@ class KustomizeTest {
   @Test
   void everyServiceIsDeployedOnce() throws Exception {
     for (String dir : kustomizations().toList()) {
-      assertThat(checks(render(dir)).deployments())
+      assertThat(new Manifests(render(dir)).deployments())
           .as("k8s/" + dir)
           .extracting(d -> d.getMetadata().getName())
           .containsExactlyInAnyOrder("lb-service", "echo-service", "ws-service");
@@ -114,7 +115,7 @@ class KustomizeTest {
 
   @Test
   void devIsOneBalancerTwoEchoAndThreeWsNodesWithoutAutoscaler() throws Exception {
-    ManifestChecks dev = checks(render("overlays/dev"));
+    Manifests dev = new Manifests(render("overlays/dev"));
 
     assertThat(replicas(dev, "lb-service")).isEqualTo(1);
     assertThat(replicas(dev, "echo-service")).isEqualTo(2);
@@ -125,7 +126,7 @@ class KustomizeTest {
 
   @Test
   void productionRunsTwoBalancersAndAutoscalesTheBackendsOnCpu() throws Exception {
-    ManifestChecks production = checks(render("overlays/production"));
+    Manifests production = new Manifests(render("overlays/production"));
 
     assertThat(replicas(production, "lb-service")).isEqualTo(2);
     assertThat(production.of(HorizontalPodAutoscaler.class))
@@ -139,8 +140,8 @@ class KustomizeTest {
 
   @Test
   void productionResourcesAreAboveDevs() throws Exception {
-    ManifestChecks dev = checks(render("overlays/dev"));
-    ManifestChecks production = checks(render("overlays/production"));
+    Manifests dev = new Manifests(render("overlays/dev"));
+    Manifests production = new Manifests(render("overlays/production"));
     for (RoundhouseService s : RoundhouseService.values()) {
       assertThat(memoryLimit(production, s.module()))
           .as(s.module())
@@ -162,13 +163,13 @@ class KustomizeTest {
     assertThat(known.get("ws-service")).contains("WS_HOST", "WS_MAX_FRAME_SIZE", "POD_IP");
   }
 
-  private static int replicas(ManifestChecks checks, String name) {
-    Deployment d = checks.deployment(name).orElseThrow();
+  private static int replicas(Manifests manifests, String name) {
+    Deployment d = manifests.deployment(name).orElseThrow();
     return d.getSpec().getReplicas();
   }
 
-  private static BigDecimal memoryLimit(ManifestChecks checks, String name) {
-    Deployment d = checks.deployment(name).orElseThrow();
+  private static BigDecimal memoryLimit(Manifests manifests, String name) {
+    Deployment d = manifests.deployment(name).orElseThrow();
     return Quantity.getAmountInBytes(
         d.getSpec()
             .getTemplate()

@@ -13,7 +13,7 @@ class ManifestChecksTest {
 
   @Test
   void aSelectorThatMissesItsOwnPodsFails() {
-    assertThat(Snippets.checks("selector-mismatch.yaml").deploymentSelectors())
+    assertThat(Snippets.checks("selector-mismatch.yaml").run("deploymentSelectors"))
         .singleElement()
         .asString()
         .startsWith("Deployment/ws-service: selector {app.kubernetes.io/name=ws-service}")
@@ -24,7 +24,7 @@ class ManifestChecksTest {
   void aServiceSelectingNoPodsFails() {
     ManifestChecks checks = Snippets.checks("service-selector-mismatch.yaml");
 
-    assertThat(checks.serviceSelectors())
+    assertThat(checks.run("serviceSelectors"))
         .containsExactly(
             "Service/lb-service: selector {app.kubernetes.io/name=lb-servce} matches the pods of"
                 + " no Deployment");
@@ -32,7 +32,7 @@ class ManifestChecksTest {
 
   @Test
   void aTargetPortNoContainerDeclaresFails() {
-    assertThat(Snippets.checks("service-selector-mismatch.yaml").targetPorts())
+    assertThat(Snippets.checks("service-selector-mismatch.yaml").run("targetPorts"))
         .containsExactly(
             "Service/lb-service-web: port http targets web, which no container of"
                 + " Deployment/lb-service declares");
@@ -40,7 +40,7 @@ class ManifestChecksTest {
 
   @Test
   void envVarsNoCodeReadsFail() {
-    assertThat(Snippets.checks("unknown-env.yaml").envVarsKnown())
+    assertThat(Snippets.checks("unknown-env.yaml").run("envVarsKnown"))
         .containsExactlyInAnyOrder(
             "Deployment/ws-service container ws-service: CLUSTER_MOD (from ConfigMap"
                 + " roundhouse-env) is read by no code of ws-service",
@@ -52,7 +52,7 @@ class ManifestChecksTest {
 
   @Test
   void theAdminPortOnALoadBalancerFails() {
-    assertThat(Snippets.checks("lb-admin-public.yaml").publicServices())
+    assertThat(Snippets.checks("lb-admin-public.yaml").run("publicServices"))
         .containsExactly(
             "Service/lb-service (LoadBalancer): exposes port 8081 (admin) of Deployment/lb-service,"
                 + " which is not public");
@@ -74,7 +74,7 @@ class ManifestChecksTest {
         """);
 
     assertThat(
-            ManifestChecks.dockerfileMismatches(
+            ImageChecks.dockerfileMismatches(
                 dockerfile,
                 "Deployment/lb-service",
                 Set.of(9000, 8080, 8081, 5701, 5801),
@@ -82,7 +82,7 @@ class ManifestChecksTest {
                 10001L))
         .isEmpty();
     assertThat(
-            ManifestChecks.dockerfileMismatches(
+            ImageChecks.dockerfileMismatches(
                 dockerfile,
                 "Deployment/lb-service",
                 Set.of(9000, 8080, 5701, 5801, 7777),

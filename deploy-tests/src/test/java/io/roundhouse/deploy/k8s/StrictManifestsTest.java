@@ -75,7 +75,7 @@ class StrictManifestsTest {
 
   @Test
   void removedApiVersionsTheModelStillKnowsAreCaughtByTheChecks() {
-    assertThat(Snippets.checks("old-api-version.yaml").apiVersions())
+    assertThat(Snippets.checks("old-api-version.yaml").run("apiVersions"))
         .containsExactly(
             "PodDisruptionBudget/ws-service: apiVersion policy/v1beta1, expected policy/v1");
   }
