@@ -17,7 +17,8 @@
 #   E2E_LOG_DIR     logs (default: deploy-tests/target/compose-e2e)
 #   E2E_CACHE_DIR   where the base rootfs is cached (default: ~/.cache/roundhouse; --no-cache: none)
 #   E2E_MIRROR      Debian mirror (default: the first bookworm one in /etc/apt)
-#   E2E_TIMEOUT     seconds for the whole run before it gives up (default: 300)
+#   E2E_TIMEOUT     seconds for the run before it gives up (default: 300); the clean-up after
+#                   that takes at most 100 s more
 # The last line printed is the summary, "compose-e2e: PASS ..." or "compose-e2e: FAIL ...".
 set -euo pipefail
 
@@ -111,19 +112,19 @@ cleanup() {
   trap '' INT TERM HUP
   if ((compose_up)); then
     log "stopping the compose project"
-    timeout 60 "${COMPOSE[@]}" logs --no-color --timestamps >"$LOG_DIR/compose.log" 2>&1
-    timeout 90 "${COMPOSE[@]}" down --timeout 20 >>"$LOG_DIR/compose-down.log" 2>&1 ||
+    timeout 15 "${COMPOSE[@]}" logs --no-color --timestamps >"$LOG_DIR/compose.log" 2>&1
+    timeout 60 "${COMPOSE[@]}" down --timeout 20 >>"$LOG_DIR/compose-down.log" 2>&1 ||
       log "docker-compose down failed, see $LOG_DIR/compose-down.log"
   fi
   if [[ -n $dockerd_pid ]] && kill -0 "$dockerd_pid" 2>/dev/null; then
     log "stopping dockerd (pid $dockerd_pid)"
     kill -TERM "$dockerd_pid"
-    for ((i = 0; i < 150; i++)); do
+    for ((i = 0; i < 125; i++)); do
       kill -0 "$dockerd_pid" 2>/dev/null || break
       sleep 0.2
     done
     if kill -0 "$dockerd_pid" 2>/dev/null; then
-      log "dockerd still running after 30s, killing it"
+      log "dockerd still running after 25s, killing it"
       kill -KILL "$dockerd_pid"
     fi
     wait "$dockerd_pid" 2>/dev/null
@@ -355,7 +356,7 @@ timed traffic "$t"
 phase="compose down"
 t=$SECONDS
 "$DOCKER" stats --no-stream --format '{{.Name}} {{.MemUsage}} {{.CPUPerc}}' >"$LOG_DIR/docker-stats.log" 2>&1 || true
-timeout 60 "${COMPOSE[@]}" logs --no-color --timestamps >"$LOG_DIR/compose.log" 2>&1 || true
+timeout 15 "${COMPOSE[@]}" logs --no-color --timestamps >"$LOG_DIR/compose.log" 2>&1 || true
 timeout "$(left)" "${COMPOSE[@]}" down --timeout 20 >"$LOG_DIR/compose-down.log" 2>&1 ||
   fail "docker-compose down failed, see $LOG_DIR/compose-down.log"
 compose_up=0
