@@ -100,7 +100,7 @@ our_mounts() {
 our_leftovers() {
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
     [[ $cmd == *"$WORK/"* && ${p#/proc/} != "$$" ]] && echo "${p#/proc/}"
   done
   return 0
@@ -130,7 +130,7 @@ cleanup() {
     wait "$dockerd_pid" 2>/dev/null
   fi
   for pid in $(our_leftovers); do
-    log "killing leftover process $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+    log "killing leftover process $pid: $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | cut -c1-120)"
     kill -KILL "$pid" 2>/dev/null
   done
   for m in $(our_mounts); do
