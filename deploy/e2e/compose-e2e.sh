@@ -2,7 +2,9 @@
 # End-to-end test of the container deployment: builds the three images from their Dockerfiles,
 # starts docker-compose.yml (with deploy/compose/host-network.yml) scaled to 3 echo and 3 ws nodes
 # on a private Docker daemon, and checks that WebSocket and TCP clients of the balancer are spread
-# over every node. Leaves nothing running or mounted; logs stay in the log directory.
+# over every node; then scales ws-service up by one (the new node must take its share) and stops
+# that node (SIGTERM: it must deregister and exit). Leaves nothing running or mounted; logs stay
+# in the log directory.
 #
 # No registry is needed: the base image eclipse-temurin:17-jre is stood in for by Debian bookworm
 # with openjdk-17-jre-headless (debootstrap from the apt mirror this machine uses), cached for
@@ -317,18 +319,33 @@ nodes_json() { curl -fsS --max-time 2 "http://127.0.0.1:$LB_ADMIN_PORT/api/nodes
 count_nodes() { # json service -> healthy nodes of that service
   python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(sum(1 for n in d["nodes"] if n["service"]==sys.argv[2] and n["healthy"]))' "$1" "$2"
 }
-seen=""
-while :; do
-  body=$(nodes_json) || body=""
-  if [[ -n $body ]]; then
-    now="$(count_nodes "$body" echo) echo, $(count_nodes "$body" ws) ws"
-    [[ $now != "$seen" ]] && log "balancer lists $now" && seen=$now
-    [[ $now == "$ECHO_NODES echo, $WS_NODES ws" ]] && break
-  fi
-  ((SECONDS - START < TIMEOUT_S)) || fail "the balancer did not list $ECHO_NODES echo and $WS_NODES ws nodes (last: ${seen:-no answer})"
-  sleep 1
-done
-echo "$body" >"$LOG_DIR/nodes-registered.json"
+# Until the balancer lists exactly this many healthy nodes of each backend service.
+wait_for_nodes() { # echo-count ws-count
+  local body now seen=""
+  while :; do
+    body=$(nodes_json) || body=""
+    if [[ -n $body ]]; then
+      now="$(count_nodes "$body" echo) echo, $(count_nodes "$body" ws) ws"
+      [[ $now != "$seen" ]] && log "balancer lists $now" && seen=$now
+      [[ $now == "$1 echo, $2 ws" ]] && break
+    fi
+    ((SECONDS - START < TIMEOUT_S)) || fail "the balancer did not list $1 echo and $2 ws nodes (last: ${seen:-no answer})"
+    sleep 1
+  done
+  echo "$body" >"$LOG_DIR/nodes-$1-echo-$2-ws.json"
+}
+spread_check() { # clients echo-nodes ws-nodes log-name
+  python3 "$ROOT/deploy/e2e/spread-check.py" --host 127.0.0.1 \
+    --http-port "$LB_HTTP_PORT" --tcp-port "$LB_TCP_PORT" --admin-port "$LB_ADMIN_PORT" \
+    --clients "$1" --echo-nodes "$2" --ws-nodes "$3" \
+    --timeout "$(left)" >"$LOG_DIR/$4.log" 2>&1 || {
+    sed 's/^/    /' "$LOG_DIR/$4.log" >&2
+    fail "connections were not spread over the nodes, see $LOG_DIR/$4.log"
+  }
+  sed 's/^/    /' "$LOG_DIR/$4.log"
+}
+
+wait_for_nodes "$ECHO_NODES" "$WS_NODES"
 # The balancer's own health check, as Docker runs it from the image.
 lb_container=$("${COMPOSE[@]}" ps -q lb-service)
 until [[ $("$DOCKER" inspect -f '{{.State.Health.Status}}' "$lb_container") == healthy ]]; do
@@ -342,15 +359,36 @@ log "every node registered; lb-service's container is healthy"
 phase=traffic
 t=$SECONDS
 log "$CLIENTS WebSockets and $CLIENTS TCP connections through the balancer"
-python3 "$ROOT/deploy/e2e/spread-check.py" --host 127.0.0.1 \
-  --http-port "$LB_HTTP_PORT" --tcp-port "$LB_TCP_PORT" --admin-port "$LB_ADMIN_PORT" \
-  --clients "$CLIENTS" --echo-nodes "$ECHO_NODES" --ws-nodes "$WS_NODES" \
-  --timeout "$(left)" >"$LOG_DIR/spread-check.log" 2>&1 || {
-  sed 's/^/    /' "$LOG_DIR/spread-check.log" >&2
-  fail "connections were not spread over the nodes, see $LOG_DIR/spread-check.log"
-}
-sed 's/^/    /' "$LOG_DIR/spread-check.log"
+spread_check "$CLIENTS" "$ECHO_NODES" "$WS_NODES" spread-check
 timed traffic "$t"
+
+# ---------------------------------------------------------------- scale up, stop one
+phase="scale up"
+t=$SECONDS
+more=$((WS_NODES + 1))
+log "docker-compose up -d --scale ws-service=$more: a new node joins and takes its share"
+timeout "$(left)" "${COMPOSE[@]}" up -d --no-build --no-recreate \
+  --scale echo-service=$ECHO_NODES --scale ws-service=$more >"$LOG_DIR/compose-scale.log" 2>&1 ||
+  fail "docker-compose up --scale ws-service=$more failed, see $LOG_DIR/compose-scale.log"
+wait_for_nodes "$ECHO_NODES" "$more"
+spread_check $((more * 2)) "$ECHO_NODES" "$more" spread-check-scaled
+timed "scale up" "$t"
+
+phase="stopping a node"
+t=$SECONDS
+newest=$("$DOCKER" ps -q --filter "label=com.docker.compose.project=$PROJECT" \
+  --filter label=com.docker.compose.service=ws-service \
+  --filter "label=com.docker.compose.container-number=$more")
+[[ -n $newest ]] || fail "no container ws-service_$more"
+log "docker stop ws-service_$more: SIGTERM, it deregisters and exits"
+"$DOCKER" stop -t 30 "$newest" >/dev/null || fail "docker stop failed"
+code=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$newest")
+# 0 once the service exits 0 after an orderly stop; 143 is the JVM ending on SIGTERM; 137
+# would be Docker's SIGKILL after the grace period.
+[[ $code == 0 || $code == 143 ]] || fail "ws-service_$more exited with $code after SIGTERM"
+log "ws-service_$more exited with $code after $((SECONDS - t))s"
+wait_for_nodes "$ECHO_NODES" "$WS_NODES"
+timed "stop one" "$t"
 
 # ---------------------------------------------------------------- down
 phase="compose down"
@@ -364,5 +402,5 @@ exits=$("$DOCKER" ps -aq | wc -l)
 ((exits == 0)) || fail "containers left after docker-compose down: $exits"
 timed "compose down" "$t"
 
-summary="compose-e2e: PASS: $ECHO_NODES echo + $WS_NODES ws nodes registered, $CLIENTS WebSockets and $CLIENTS TCP connections spread evenly"
+summary="compose-e2e: PASS: $ECHO_NODES echo + $WS_NODES ws nodes registered, $CLIENTS WebSockets and $CLIENTS TCP connections spread evenly; one more ws node joined and took its share, and left on SIGTERM"
 phase=clean-up
