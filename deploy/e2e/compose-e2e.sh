@@ -76,7 +76,7 @@ left() { # seconds left before the run's deadline, at least 1
 # BuildKit plugins it does not have.
 DOCKER=/usr/bin/docker
 [[ -x $DOCKER ]] || DOCKER=$(command -v docker || true)
-for tool in dockerd "$DOCKER" docker-compose debootstrap python3 curl; do
+for tool in dockerd "$DOCKER" docker-compose debootstrap python3 curl unshare; do
   [[ -n $tool ]] && command -v "$tool" >/dev/null || fail "missing: ${tool:-docker} (apt-get install docker.io docker-compose debootstrap)"
 done
 for m in "${SERVICES[@]}"; do
@@ -155,6 +155,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'fail "interrupted"' INT TERM HUP
 
+# A command prefix: a new mount namespace with private, empty /run and /opt, so that what the
+# command mounts, and what it writes under those two (dockerd's and containerd's fixed paths), is
+# gone when it ends. unshare and sh exec, so the PID is the command's. mount -n: no utab.
+PRIVATE_MOUNTS=(unshare --mount --propagation private -- sh -c '
+  mount -n -t tmpfs -o mode=0755,size=64m roundhouse-e2e-run /run &&
+    mount -n -t tmpfs -o mode=0755,size=16m roundhouse-e2e-opt /opt &&
+    exec "$@"' private-mounts)
+
 # ---------------------------------------------------------------- base image rootfs
 phase="base rootfs"
 debian_mirror() {
@@ -195,7 +203,7 @@ if [[ -n $ROOTFS_TAR && -s $ROOTFS_TAR ]]; then
 else
   mirror=$(debian_mirror)
   log "debootstrap bookworm minbase + openjdk-17-jre-headless from $mirror"
-  timeout "$(left)" debootstrap --variant=minbase --include=openjdk-17-jre-headless \
+  "${PRIVATE_MOUNTS[@]}" timeout "$(left)" debootstrap --variant=minbase --include=openjdk-17-jre-headless \
     bookworm "$WORK/rootfs" "$mirror" >"$LOG_DIR/debootstrap.log" 2>&1 ||
     fail "debootstrap failed, see $LOG_DIR/debootstrap.log"
   # What an image does not need.
@@ -213,13 +221,13 @@ timed "rootfs($rootfs_source)" "$t"
 phase=dockerd
 t=$SECONDS
 mkdir -p "$WORK/data" "$WORK/exec" "$DOCKER_CONFIG"
-echo '{}' >"$WORK/daemon.json"
-if [[ -S /run/containerd/containerd.sock ]]; then
-  # dockerd would use a system containerd; we want one of our own, under $WORK.
-  fail "/run/containerd/containerd.sock exists: a system containerd runs here; this script only starts its own"
-fi
+# The trust key dockerd 20.10 would otherwise write to /etc/docker/key.json.
+printf '{"deprecated-key-path": "%s/key.json"}\n' "$WORK" >"$WORK/daemon.json"
 log "starting dockerd on $WORK/docker.sock"
-dockerd \
+# In a mount namespace of its own, with fresh /run and /opt: its containerd (which it starts, as
+# /run/containerd/containerd.sock is not there) keeps its shim sockets, plugin and runtime dirs
+# in them, and every mount it makes vanishes with the namespace.
+"${PRIVATE_MOUNTS[@]}" dockerd \
   --config-file "$WORK/daemon.json" \
   -H "unix://$WORK/docker.sock" \
   --data-root "$WORK/data" \

@@ -44,6 +44,17 @@ class ComposeE2EIT {
     Files.createDirectories(target);
     Path output = target.resolve("compose-e2e-run.log");
 
+    // Fixed paths dockerd, containerd and mount write to unless kept from them.
+    List<Path> hostPaths =
+        List.of(
+            Path.of("/etc/docker/key.json"),
+            Path.of("/run/docker"),
+            Path.of("/run/containerd"),
+            Path.of("/opt/containerd"),
+            Path.of("/run/mount"),
+            Path.of("/var/lib/docker"));
+    List<Path> absentBefore = hostPaths.stream().filter(Files::notExists).toList();
+
     ProcessBuilder pb = new ProcessBuilder(script.toString()).directory(root.toFile());
     pb.environment().put("E2E_TIMEOUT", String.valueOf(SCRIPT_DEADLINE_S));
     pb.environment().put("E2E_LOG_DIR", target.resolve("compose-e2e").toString());
@@ -78,6 +89,7 @@ class ComposeE2EIT {
     Path work = Path.of("/tmp/roundhouse-e2e-" + p.pid());
     assertThat(work).doesNotExist();
     assertThat(Files.readString(Path.of("/proc/self/mounts"))).doesNotContain(work.toString());
+    assertThat(absentBefore).as("created outside its own directories").allMatch(Files::notExists);
   }
 
   private static void requireTools() throws IOException, InterruptedException {
