@@ -10,9 +10,10 @@
 # with openjdk-17-jre-headless (debootstrap from the apt mirror this machine uses), cached for
 # the day under ~/.cache/roundhouse.
 #
-# Needs: root, Debian's dockerd and docker (docker.io), docker-compose, debootstrap, python3, and
-# the jars (./mvnw -B -q -DskipTests package). The daemon runs on a socket of its own with no
-# iptables, no bridge and no forwarding; containers use the host's network, on 127.0.0.1 only.
+# Needs: root, Debian's dockerd and docker (docker.io), docker-compose, debootstrap, python3,
+# unshare, and the jars (./mvnw -B -q -DskipTests package). The daemon runs on a socket of its
+# own, in a mount namespace of its own, with no iptables, no bridge and no forwarding; its data
+# under /tmp/roundhouse-e2e-<pid>; containers use the host's network, on 127.0.0.1 only.
 #
 # Usage: deploy/e2e/compose-e2e.sh [--keep-work] [--no-cache]
 # Environment:
