@@ -41,7 +41,6 @@ public final class ClusterNode {
     NodeMetrics metrics = NodeMetrics.create(nodeId, service);
     VertxOptions options =
         new VertxOptions()
-            .setMetricsOptions(metrics.vertxOptions())
             .setPreferNativeTransport(true)
             .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())
             .setEventBusOptions(
@@ -51,7 +50,9 @@ public final class ClusterNode {
                     .setClusterPublicHost(cluster.publicHost()));
     VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
     if (metricsConfig.vertxMeters()) {
-      // A metrics factory given to the builder is used whatever the options say.
+      // Both, or neither: a factory given to the builder is used whatever the options say, and
+      // enabled options alone make Vert.x load vertx-micrometer-metrics with a registry of its own.
+      options.setMetricsOptions(metrics.vertxOptions());
       builder.withMetrics(metrics.vertxFactory());
     }
     return builder

@@ -2,6 +2,7 @@ package io.roundhouse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.testing.Eventually;
@@ -81,6 +82,9 @@ class ClusterNodeIT {
     assertThat(scrape).contains("jvm_memory_used_bytes{", "process_files_open_files{");
     assertThat(scrape).contains("node=\"plain\"", "service=\"test\"");
     assertThat(scrape).doesNotContain("vertx_net_server");
+    assertThat(Metrics.globalRegistry.find("vertx.net.server.active.connections").meters())
+        .as("no Vert.x meters anywhere else either")
+        .isEmpty();
   }
 
   @Test
