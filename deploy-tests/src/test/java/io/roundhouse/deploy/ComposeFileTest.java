@@ -3,6 +3,7 @@ package io.roundhouse.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.config.Settings;
+import io.roundhouse.deploy.k8s.KnownSettings;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendMeters;
 import io.roundhouse.metrics.NodeMetrics;
@@ -37,7 +38,6 @@ class ComposeFileTest {
    * Settings that the lead adds on main at the same time as these files: read by the code once
    * merged. Drop an entry when the scan finds it.
    */
-  private static final Set<String> PENDING_SETTINGS = Set.of("SHUTDOWN_GRACE");
 
   /** Read by the images' entrypoint, not by the services. */
   private static final Set<String> ENTRYPOINT_SETTINGS = Set.of("JAVA_OPTS");
@@ -153,15 +153,12 @@ class ComposeFileTest {
 
   @Test
   void everyEnvironmentVariableIsASettingTheCodeReads() {
-    Set<String> known = new TreeSet<>(SettingsScan.keys());
+    Set<String> known = new TreeSet<>(KnownSettings.ofAnyService(RepoRoot.path()));
     known.addAll(ENTRYPOINT_SETTINGS);
     for (Map<String, Object> file : List.of(compose, hostNetwork)) {
       for (ContainerServices s : ContainerServices.ALL) {
         Map<String, Object> service = services(file).get(s.module());
         for (String key : environment(service).keySet()) {
-          if (PENDING_SETTINGS.contains(key)) {
-            continue;
-          }
           assertThat(known).as("%s sets %s", s.module(), key).contains(key);
         }
       }

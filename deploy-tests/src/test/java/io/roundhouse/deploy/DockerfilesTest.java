@@ -2,6 +2,7 @@ package io.roundhouse.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roundhouse.deploy.k8s.KnownSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,7 +93,7 @@ class DockerfilesTest {
     for (String bind : s.bindHosts()) {
       assertThat(env).as("ENV %s", bind).containsEntry(bind, "0.0.0.0");
     }
-    Set<String> known = SettingsScan.keys();
+    Set<String> known = KnownSettings.ofAnyService(RepoRoot.path());
     for (String key : env.keySet()) {
       if (!key.equals("JDK_JAVA_OPTIONS")) {
         assertThat(known).as("ENV %s is a setting some service reads", key).contains(key);
@@ -136,7 +137,8 @@ class DockerfilesTest {
         .contains("export CLUSTER_HOST")
         .contains("NODE_ID=${POD_NAME:-" + s.nodePrefix() + "-")
         .contains("export NODE_ID");
-    assertThat(SettingsScan.keys()).contains("CLUSTER_HOST", "NODE_ID", "POD_IP", "POD_NAME");
+    assertThat(KnownSettings.ofAnyService(RepoRoot.path()))
+        .contains("CLUSTER_HOST", "NODE_ID", "POD_IP", "POD_NAME");
   }
 
   @ParameterizedTest

@@ -47,6 +47,15 @@ public final class KnownSettings {
     return names;
   }
 
+  /** What any of the services reads. */
+  public static Set<String> ofAnyService(Path repoRoot) {
+    Set<String> names = new TreeSet<>();
+    for (String module : new String[] {"echo-service", "ws-service", "lb-service"}) {
+      names.addAll(ofService(repoRoot, module));
+    }
+    return names;
+  }
+
   private static void scan(Path dir, String suffix, Pattern pattern, Set<String> names) {
     if (!Files.isDirectory(dir)) {
       return;
