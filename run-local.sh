@@ -25,6 +25,7 @@ Environment:
                         -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
                         -Djava.net.preferIPv4Stack=true
   RUN_LOCAL_PARALLEL    backends starting at once (default: half the CPUs, at least 1)
+  SHUTDOWN_GRACE        how long nodes drain open connections on Ctrl-C (default 5s here)
   MAVEN_ARGS            extra Maven arguments for the build, e.g. MAVEN_ARGS=-o
   Other service settings (LB_STRATEGY, ROUNDHOUSE_LOG_LEVEL, ...) pass through; see README.md.
 
@@ -48,7 +49,9 @@ cd "$ROOT"
 VERSION=0.1.0-SNAPSHOT
 LOG_DIR="$ROOT/.run-local/logs"
 READY_TIMEOUT_S=90
-STOP_GRACE_S=10
+# Each node drains open connections for SHUTDOWN_GRACE on Ctrl-C; the script waits a little longer.
+SHUTDOWN_GRACE=${SHUTDOWN_GRACE:-5s}
+STOP_GRACE_S=15
 
 echo_count=3
 ws_count=3
@@ -236,7 +239,7 @@ start_node() { # name jar [VAR=value...]
   local log="$LOG_DIR/$name.log"
   local -a cmd=(env NODE_ID="$name" CLUSTER_MODE=local CLUSTER_NAME="$CLUSTER_NAME"
     CLUSTER_HOST=127.0.0.1 CLUSTER_PORT="$CLUSTER_PORT" CLUSTER_PORT_COUNT="$CLUSTER_PORT_COUNT"
-    "$@" "${PDEATHSIG[@]}" java "${JAVA_OPTS[@]}" -jar "$jar")
+    SHUTDOWN_GRACE="$SHUTDOWN_GRACE" "$@" "${PDEATHSIG[@]}" java "${JAVA_OPTS[@]}" -jar "$jar")
   "${cmd[@]}" >"$log" 2>&1 </dev/null &
   PIDS+=("$!")
   NAMES+=("$name")
