@@ -21,9 +21,12 @@ public final class BackendDirectory implements RegistryListener {
 
   /** Told when a backend joins or leaves, under the directory's lock. */
   public interface Changes {
-    void added(Backend backend);
+    /** Nobody to tell. */
+    Changes NONE = new Changes() {};
 
-    void removed(Backend backend);
+    default void added(Backend backend) {}
+
+    default void removed(Backend backend) {}
   }
 
   private final Map<String, Backend> byId = new ConcurrentHashMap<>();
@@ -31,20 +34,11 @@ public final class BackendDirectory implements RegistryListener {
   private volatile Map<String, List<Backend>> byService = Map.of();
 
   public BackendDirectory() {
-    this(null);
+    this(Changes.NONE);
   }
 
   public BackendDirectory(Changes changes) {
-    this.changes =
-        changes != null
-            ? changes
-            : new Changes() {
-              @Override
-              public void added(Backend backend) {}
-
-              @Override
-              public void removed(Backend backend) {}
-            };
+    this.changes = changes;
   }
 
   /** The live backends of a service, in a stable order. */
