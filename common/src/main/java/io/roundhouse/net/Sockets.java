@@ -78,6 +78,15 @@ public final class Sockets {
   }
 
   /**
+   * Whether the socket's connection is still open. A socket obtained after its connection closed
+   * (an upgrade whose client left while the pipeline was being switched) never reports the close.
+   */
+  public static boolean isOpen(NetSocket socket) {
+    Channel channel = channel(socket);
+    return channel == null || channel.isActive();
+  }
+
+  /**
    * The socket's Netty channel, or null for a socket that is a stream over another protocol (the
    * HTTP client's upgraded connection), which then gets the plain {@link NetSocket} behaviour.
    */

@@ -5,6 +5,7 @@ import io.roundhouse.lb.admin.AdminVerticle;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
+import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.HazelcastServiceRegistry;
@@ -63,6 +64,7 @@ public final class LbService implements Launcher.Running {
         new BackendConnector(b.directory, config.strategy()::create, config.connectAttempts());
     FrontendCounters counters = FrontendCounters.create();
     counters.register(node.metrics());
+    GatewayErrors errors = new GatewayErrors(node.metrics().registry());
     b.statsConsumer =
         node.vertx()
             .eventBus()
@@ -88,7 +90,7 @@ public final class LbService implements Launcher.Running {
                   node.vertx(),
                   config.httpPort(),
                   config.instances(),
-                  port -> new HttpFrontendVerticle(config, port, connector, counters));
+                  port -> new HttpFrontendVerticle(config, port, connector, counters, errors));
             })
         .compose(
             d -> {

@@ -1,5 +1,7 @@
 package io.roundhouse.lb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
@@ -10,7 +12,11 @@ import io.roundhouse.testing.PrometheusText;
 import io.roundhouse.testing.TestCluster;
 import io.roundhouse.ws.WsConfig;
 import io.roundhouse.ws.WsService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -132,6 +138,25 @@ final class ClusterFixture implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Attempts a WebSocket upgrade on {@code port}; returns the refusal it must get. */
+  UpgradeRejectedException rejectedUpgrade(int port, String path) {
+    WebSocketClient client = clients.createWebSocketClient();
+    try {
+      Throwable failure =
+          client
+              .connect(
+                  new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
+              .map(ws -> (Throwable) null)
+              .recover(Future::succeededFuture)
+              .timeout(30, TimeUnit.SECONDS)
+              .await();
+      assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
+      return (UpgradeRejectedException) failure;
+    } finally {
+      client.close();
     }
   }
 

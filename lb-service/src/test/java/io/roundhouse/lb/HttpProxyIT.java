@@ -6,6 +6,7 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
@@ -45,6 +46,11 @@ class HttpProxyIT {
                       // Never answers.
                     }
                     case "/reset" -> req.connection().close();
+                    case "/refuse" ->
+                        req.response()
+                            .setStatusCode(403)
+                            .putHeader("X-Refused-By", "http-1")
+                            .end("not in this room");
                     default -> {
                       JsonObject headers = new JsonObject();
                       req.headers()
@@ -128,5 +134,48 @@ class HttpProxyIT {
       assertThat(answer).matches("(?s)HTTP/1\\.[01] 400 .*");
     }
     assertThat(get("/headers").status()).isEqualTo(200);
+  }
+
+  private static UpgradeRejectedException rejectedUpgrade(String path) {
+    return fixture.rejectedUpgrade(lb.httpPort(), path);
+  }
+
+  private static double websocketErrors(int status) {
+    return fixture.metric(
+        lb.adminPort(),
+        "roundhouse_gateway_errors_total",
+        Map.of("protocol", "websocket", "status", String.valueOf(status)));
+  }
+
+  @Test
+  void shouldAnswer504AndCountItWhenBackendNeverAnswersTheUpgrade() {
+    double before = websocketErrors(504);
+
+    UpgradeRejectedException rejected = rejectedUpgrade("/slow");
+
+    assertThat(rejected.getStatus()).isEqualTo(504);
+    assertThat(rejected.getBody().toString()).contains("Gateway Timeout");
+    assertThat(websocketErrors(504)).isEqualTo(before + 1);
+    // The backend's count is released with the abandoned upgrade.
+    fixture.awaitNodes(lb, "ws", nodes -> nodes.get("http-1").getLong("activeConnections") == 0);
+  }
+
+  @Test
+  void shouldAnswer502WhenBackendClosesDuringTheUpgrade() {
+    double before = websocketErrors(502);
+
+    UpgradeRejectedException rejected = rejectedUpgrade("/reset");
+
+    assertThat(rejected.getStatus()).isEqualTo(502);
+    assertThat(websocketErrors(502)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void shouldRelayBackendRefusalAsIsWhenItDoesNotSwitchProtocols() {
+    UpgradeRejectedException rejected = rejectedUpgrade("/refuse");
+
+    assertThat(rejected.getStatus()).isEqualTo(403);
+    assertThat(rejected.getHeaders().get("X-Refused-By")).isEqualTo("http-1");
+    assertThat(rejected.getBody().toString()).isEqualTo("not in this room");
   }
 }

@@ -3,11 +3,9 @@ package io.roundhouse.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.InputStream;
 import java.net.Socket;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,23 +54,15 @@ class NoBackendIT {
   }
 
   @Test
-  void shouldRejectWebSocketUpgradeWith503WhenNoWsBackendIsLive() {
-    WebSocketClient client = fixture.clients.createWebSocketClient();
-    Throwable failure =
-        client
-            .connect(
-                new WebSocketConnectOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(lb.httpPort())
-                    .setURI("/ws"))
-            .map(ws -> (Throwable) null)
-            .recover(e -> io.vertx.core.Future.succeededFuture(e))
-            .timeout(30, TimeUnit.SECONDS)
-            .await();
+  void shouldRejectWebSocketUpgradeWith503AndCountItWhenNoWsBackendIsLive() {
+    Map<String, String> labels = Map.of("protocol", "websocket", "status", "503");
+    double before = fixture.metric(lb.adminPort(), "roundhouse_gateway_errors_total", labels);
 
-    assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
-    assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(503);
-    client.close();
+    UpgradeRejectedException rejected = fixture.rejectedUpgrade(lb.httpPort(), "/ws");
+
+    assertThat(rejected.getStatus()).isEqualTo(503);
+    assertThat(fixture.metric(lb.adminPort(), "roundhouse_gateway_errors_total", labels))
+        .isEqualTo(before + 1);
   }
 
   @Test

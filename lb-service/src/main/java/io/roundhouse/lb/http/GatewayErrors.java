@@ -1,21 +1,51 @@
 package io.roundhouse.lb.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.roundhouse.lb.backend.NoBackendException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
-/** Maps a failure to reach or hear from a backend to one HTTP status, at the edge. */
-final class GatewayErrors {
+/**
+ * Maps a failure to reach or hear from a backend to one HTTP status, at the edge, and counts every
+ * such answer as {@code roundhouse_gateway_errors_total{protocol, status}}.
+ */
+public final class GatewayErrors {
 
-  private GatewayErrors() {}
+  /** The protocols of the L7 frontend, as the {@code protocol} tag. */
+  static final String HTTP = "http";
+
+  static final String WEBSOCKET = "websocket";
+
+  private static final int[] STATUSES = {502, 503, 504};
+
+  private final Map<String, Map<Integer, Counter>> counters;
+
+  public GatewayErrors(MeterRegistry registry) {
+    this.counters =
+        Map.of(HTTP, countersFor(registry, HTTP), WEBSOCKET, countersFor(registry, WEBSOCKET));
+  }
+
+  private static Map<Integer, Counter> countersFor(MeterRegistry registry, String protocol) {
+    Map<Integer, Counter> byStatus = new java.util.HashMap<>();
+    for (int status : STATUSES) {
+      byStatus.put(
+          status,
+          Counter.builder("roundhouse.gateway.errors")
+              .description("Answers the balancer gave itself because a backend failed or was slow")
+              .tags("protocol", protocol, "status", Integer.toString(status))
+              .register(registry));
+    }
+    return Map.copyOf(byStatus);
+  }
 
   static int status(Throwable error) {
-    if (error instanceof NoBackendException) {
+    if (error instanceof NoBackendException || error instanceof ConnectionPoolTooBusyException) {
       return 503;
     }
-    if (error instanceof TimeoutException
-        || error.getCause() instanceof TimeoutException
-        || error.getClass().getSimpleName().contains("Timeout")) {
+    if (error instanceof TimeoutException || error.getCause() instanceof TimeoutException) {
       return 504;
     }
     return 502;
@@ -29,12 +59,22 @@ final class GatewayErrors {
     };
   }
 
-  /** Ends {@code response} with the mapped status and a short text body, if not yet sent. */
-  static void respond(HttpServerResponse response, Throwable error) {
+  /** Maps {@code error} to a status and counts it. */
+  int count(String protocol, Throwable error) {
+    int status = status(error);
+    counters.get(protocol).get(status).increment();
+    return status;
+  }
+
+  /**
+   * Ends {@code response} with the mapped status and a short text body, and counts it; a response
+   * already sent or a client already gone gets nothing.
+   */
+  void respond(String protocol, HttpServerResponse response, Throwable error) {
     if (response.headWritten() || response.ended() || response.closed()) {
       return;
     }
-    int status = status(error);
+    int status = count(protocol, error);
     response
         .setStatusCode(status)
         .putHeader("Content-Type", "text/plain; charset=utf-8")

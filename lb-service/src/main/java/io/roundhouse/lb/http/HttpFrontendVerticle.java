@@ -15,6 +15,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
@@ -31,14 +33,20 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
   private final int port;
   private final BackendConnector connector;
   private final FrontendCounters counters;
+  private final GatewayErrors errors;
   private HttpServer server;
 
   public HttpFrontendVerticle(
-      LbConfig config, int port, BackendConnector connector, FrontendCounters counters) {
+      LbConfig config,
+      int port,
+      BackendConnector connector,
+      FrontendCounters counters,
+      GatewayErrors errors) {
     this.config = config;
     this.port = port;
     this.connector = connector;
     this.counters = counters;
+    this.errors = errors;
   }
 
   @Override
@@ -57,10 +65,17 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                               context.set(ProxyInterceptors.LEASE, lease);
                               return lease.value();
                             }))
-            .addInterceptor(new ProxyInterceptors());
-    // Upgraded connections leave the pool; their client carries the tunnel's idle timeout.
-    HttpClient tunnelClient = outboundClient(config.tunnelIdleTimeout());
-    WebSocketTunnel tunnel = new WebSocketTunnel(config, connector, tunnelClient, counters);
+            .addInterceptor(new ProxyInterceptors(errors));
+    // Tunnels dial plain TCP connections of their own, outside the request pool.
+    NetClient tunnelClient =
+        vertx.createNetClient(
+            new NetClientOptions()
+                .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
+                .setTcpNoDelay(true)
+                .setIdleTimeout(Timeouts.millis(config.tunnelIdleTimeout()))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+    WebSocketTunnel tunnel =
+        new WebSocketTunnel(vertx, config, connector, tunnelClient, counters, errors);
     server =
         vertx
             .createHttpServer(
@@ -102,9 +117,14 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
         .build();
   }
 
+  /**
+   * A pooled request: obtaining a connection, pool wait included, is bounded by the connect timeout
+   * (then 503, after the other backends were tried); the answer by the backend timeout (504).
+   */
   RequestOptions requestTo(ServiceInstance backend) {
     return new RequestOptions()
         .setServer(SocketAddress.inetSocketAddress(backend.port(), backend.host()))
+        .setConnectTimeout(config.connectTimeout().toMillis())
         .setIdleTimeout(config.backendTimeout().toMillis());
   }
 

@@ -17,6 +17,12 @@ final class ProxyInterceptors implements ProxyInterceptor {
 
   static final String LEASE = "roundhouse.lease";
 
+  private final GatewayErrors errors;
+
+  ProxyInterceptors(GatewayErrors errors) {
+    this.errors = errors;
+  }
+
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
     Forwarded.add(context.request().proxiedRequest(), context.request().headers());
@@ -25,7 +31,7 @@ final class ProxyInterceptors implements ProxyInterceptor {
         .recover(
             error -> {
               release(context);
-              int status = GatewayErrors.status(error);
+              int status = errors.count(GatewayErrors.HTTP, error);
               // Let the rest of the client's body (if any) drain so the connection can be reused.
               context.request().proxiedRequest().resume();
               ProxyResponse response =

@@ -1,5 +1,10 @@
 package io.roundhouse.lb.http;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
@@ -9,24 +14,24 @@ import io.roundhouse.net.Sockets;
 import io.roundhouse.net.Splice;
 import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
+import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tunnels a WebSocket upgrade to a ws-service backend: the upgrade request goes to the backend; its
- * 101 is relayed to the client; from then on bytes flow both ways through a {@link Splice} with
- * backpressure, close frames and codes included, and an idle timeout of its own. A backend that
- * answers anything but 101 has its answer relayed as is.
+ * Tunnels WebSocket upgrades to ws-service backends over plain TCP connections of their own: no
+ * HTTP pool stands between a client and its tunnel, so tunnels are bounded only by what we
+ * configure. Per upgrade: dial a backend, write the upgrade request ({@link BackendHandshake}),
+ * relay a refusal as is, or on 101 switch the client's connection to a raw socket and {@link
+ * Splice} the two, zero-copy and with backpressure both ways. Either side may close at any point;
+ * the other is then closed and the backend's count released, exactly once.
  */
 final class WebSocketTunnel {
 
@@ -34,123 +39,215 @@ final class WebSocketTunnel {
   private static final Set<String> HOP_BY_HOP =
       Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding");
 
+  /** An upgrade's lifecycle, one way only: each state is left for a later one or for ENDED. */
+  enum State {
+    DIALLING,
+    AWAITING_ANSWER,
+    SWITCHING,
+    SPLICED,
+    ENDED
+  }
+
+  private final Vertx vertx;
   private final LbConfig config;
   private final BackendConnector connector;
-  private final HttpClient outboundClient;
+  private final NetClient outboundClient;
   private final FrontendCounters counters;
+  private final GatewayErrors errors;
 
   WebSocketTunnel(
+      Vertx vertx,
       LbConfig config,
       BackendConnector connector,
-      HttpClient outboundClient,
-      FrontendCounters counters) {
+      NetClient outboundClient,
+      FrontendCounters counters,
+      GatewayErrors errors) {
+    this.vertx = vertx;
     this.config = config;
     this.connector = connector;
     this.outboundClient = outboundClient;
     this.counters = counters;
+    this.errors = errors;
   }
 
   void handle(HttpServerRequest inbound) {
-    inbound.pause();
-    connector
-        .connect(
-            ServiceInstance.WS,
-            backend -> outboundClient.request(upgradeTo(backend.instance(), inbound)))
-        .onSuccess(lease -> upgrade(inbound, lease))
-        .onFailure(error -> GatewayErrors.respond(inbound.response(), error));
+    new Upgrade(inbound).start();
   }
 
-  private RequestOptions upgradeTo(ServiceInstance backend, HttpServerRequest inbound) {
+  static boolean isHopByHop(String header) {
+    return HOP_BY_HOP.contains(header.toLowerCase(Locale.ROOT));
+  }
+
+  /** The upgrade request as the backend gets it: end-to-end headers, plus forwarding headers. */
+  static FullHttpRequest upgradeRequest(HttpServerRequest inbound) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     inbound
         .headers()
         .forEach(
             (name, value) -> {
-              if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+              if (!isHopByHop(name)) {
                 headers.add(name, value);
               }
             });
     headers.set("Connection", "Upgrade");
     Forwarded.add(inbound, headers);
-    return new RequestOptions()
-        .setServer(SocketAddress.inetSocketAddress(backend.port(), backend.host()))
-        .setMethod(HttpMethod.GET)
-        .setURI(inbound.uri())
-        .setHeaders(headers)
-        .setIdleTimeout(config.backendTimeout().toMillis());
+    FullHttpRequest request =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.GET, inbound.uri(), Unpooled.EMPTY_BUFFER);
+    headers.forEach((name, value) -> request.headers().add(name, value));
+    return request;
   }
 
-  private void upgrade(HttpServerRequest inbound, Connected<HttpClientRequest> lease) {
-    HttpClientRequest outboundRequest = lease.value();
-    // After the upgrade the request's connection is the tunnel; its close is not an error.
-    outboundRequest.exceptionHandler(e -> LOG.debug("Upgrade request: {}", e.toString()));
-    outboundRequest
-        .connect()
-        .onSuccess(
-            response -> {
-              if (response.statusCode() == 101) {
-                splice(inbound, response, lease);
-              } else {
-                relayRefusal(inbound, response, lease);
-              }
-            })
-        .onFailure(
-            error -> {
-              lease.release();
-              GatewayErrors.respond(inbound.response(), error);
-            });
-  }
+  /** One client's upgrade; every method runs on the client connection's event loop. */
+  private final class Upgrade {
 
-  private void splice(
-      HttpServerRequest inbound, HttpClientResponse response, Connected<HttpClientRequest> lease) {
-    NetSocket outbound = response.netSocket();
-    // Held at once: the backend's first frame may arrive before the client's side is ready.
-    Relay outboundReader = Relay.hold(outbound);
-    HttpServerResponse toClient = inbound.response().setStatusCode(101);
-    response.headers().forEach(toClient.headers()::add);
-    inbound
-        .toNetSocket()
-        .onSuccess(
-            inboundSocket -> {
-              counters.webSocket().opened();
-              Sockets.setIdleTimeout(inboundSocket, config.tunnelIdleTimeout());
-              Splice.start(inboundSocket, Relay.hold(inboundSocket), outbound, outboundReader)
-                  .closed()
-                  .onComplete(
-                      ar -> {
-                        counters.webSocket().closed();
-                        lease.release();
-                      });
-            })
-        .onFailure(
-            error -> {
-              LOG.debug("Client left during the WebSocket upgrade: {}", error.toString());
-              outbound.close();
-              lease.release();
-            });
-  }
+    private final HttpServerRequest inbound;
+    private State state = State.DIALLING;
+    private Connected<NetSocket> lease;
 
-  private void relayRefusal(
-      HttpServerRequest inbound, HttpClientResponse response, Connected<HttpClientRequest> lease) {
-    response
-        .body()
-        .onComplete(
-            body -> {
-              lease.release();
-              HttpServerResponse toClient = inbound.response().setStatusCode(response.statusCode());
-              response
-                  .headers()
-                  .forEach(
-                      (name, value) -> {
-                        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                          toClient.headers().add(name, value);
-                        }
-                      });
-              if (body.succeeded()) {
-                toClient.end(body.result());
-              } else {
-                GatewayErrors.respond(toClient, body.cause());
-              }
-            });
+    Upgrade(HttpServerRequest inbound) {
+      this.inbound = inbound;
+    }
+
+    void start() {
+      inbound.pause();
+      inbound.response().closeHandler(v -> onInboundClosed());
+      connector
+          .connect(
+              ServiceInstance.WS,
+              backend ->
+                  outboundClient.connect(backend.instance().port(), backend.instance().host()))
+          .onComplete(
+              dialled -> {
+                if (dialled.succeeded()) {
+                  onDialled(dialled.result());
+                } else {
+                  fail(dialled.cause());
+                }
+              });
+    }
+
+    private void onDialled(Connected<NetSocket> dialled) {
+      lease = dialled;
+      if (state == State.ENDED) {
+        end();
+        return;
+      }
+      state = State.AWAITING_ANSWER;
+      BackendHandshake.perform(
+              vertx,
+              (NetSocketInternal) dialled.value(),
+              upgradeRequest(inbound),
+              config.backendTimeout())
+          .onComplete(
+              answer -> {
+                if (state == State.ENDED) {
+                  return;
+                }
+                if (answer.failed()) {
+                  fail(answer.cause());
+                } else if (answer.result().switched()) {
+                  switchProtocols(answer.result());
+                } else {
+                  relayRefusal(answer.result());
+                }
+              });
+    }
+
+    private void switchProtocols(UpgradeAnswer answer) {
+      state = State.SWITCHING;
+      lease.value().closeHandler(v -> onOutboundClosedWhileSwitching());
+      HttpServerResponse toClient = inbound.response();
+      answer
+          .headers()
+          .forEach(header -> toClient.headers().add(header.getKey(), header.getValue()));
+      inbound
+          .toNetSocket()
+          .onComplete(
+              switched -> {
+                if (switched.failed()) {
+                  LOG.debug("Could not switch the client's connection: {}", switched.cause());
+                  fail(switched.cause());
+                } else if (state == State.ENDED) {
+                  switched.result().close();
+                } else {
+                  splice(switched.result(), answer.outboundReader());
+                }
+              });
+    }
+
+    private void splice(NetSocket inboundSocket, Relay outboundReader) {
+      NetSocket outbound = lease.value();
+      if (!Sockets.isOpen(inboundSocket) || !Sockets.isOpen(outbound)) {
+        // A side closed while the pipeline was being switched: its close was not reported.
+        inboundSocket.close();
+        end();
+        return;
+      }
+      state = State.SPLICED;
+      counters.webSocket().opened();
+      Sockets.setIdleTimeout(inboundSocket, config.tunnelIdleTimeout());
+      Splice.start(inboundSocket, Relay.hold(inboundSocket), outbound, outboundReader)
+          .closed()
+          .onComplete(
+              closed -> {
+                counters.webSocket().closed();
+                end();
+              });
+    }
+
+    private void relayRefusal(UpgradeAnswer answer) {
+      end();
+      inbound.resume();
+      HttpServerResponse toClient = inbound.response();
+      if (toClient.closed()) {
+        return;
+      }
+      toClient.setStatusCode(answer.status());
+      answer
+          .headers()
+          .forEach(
+              header -> {
+                if (!isHopByHop(header.getKey())) {
+                  toClient.headers().add(header.getKey(), header.getValue());
+                }
+              });
+      toClient.end(answer.body());
+    }
+
+    private void onInboundClosed() {
+      if (state != State.SPLICED && state != State.ENDED) {
+        LOG.debug("Client {} left during its upgrade ({})", inbound.remoteAddress(), state);
+        end();
+      }
+    }
+
+    private void onOutboundClosedWhileSwitching() {
+      if (state == State.SWITCHING) {
+        end();
+        inbound.connection().close();
+      }
+    }
+
+    /** The client gets the mapped error if it can still be answered, else its connection closes. */
+    private void fail(Throwable error) {
+      LOG.debug("WebSocket upgrade from {} failed: {}", inbound.remoteAddress(), error.toString());
+      end();
+      inbound.resume();
+      if (inbound.response().headWritten()) {
+        inbound.connection().close();
+      } else {
+        errors.respond(GatewayErrors.WEBSOCKET, inbound.response(), error);
+      }
+    }
+
+    /** Closes the backend connection, if any, and releases its count; safe to call again. */
+    private void end() {
+      state = State.ENDED;
+      if (lease != null) {
+        lease.value().close();
+        lease.release();
+      }
+    }
   }
 }
