@@ -78,6 +78,20 @@ final class ServiceProcess implements AutoCloseable {
     throw new AssertionError(nodeId + " did not log " + pattern + " within " + deadline);
   }
 
+  /** Everything the process has logged so far. */
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** How many file descriptors the process holds open now. */
+  long openFds() {
+    try (var fds = Files.list(Path.of("/proc", String.valueOf(process.pid()), "fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** SIGTERM: the orderly stop. */
   void terminate() {
     process.destroy();
