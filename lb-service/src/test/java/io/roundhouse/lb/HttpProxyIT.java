@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
@@ -46,6 +51,7 @@ class HttpProxyIT {
                       // Never answers.
                     }
                     case "/reset" -> req.connection().close();
+                    case "/ws-echo" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
                     case "/refuse" ->
                         req.response()
                             .setStatusCode(403)
@@ -68,7 +74,12 @@ class HttpProxyIT {
                 "http-1", ServiceInstance.WS, "127.0.0.1", port, backendNode.memberId()))
         .timeout(30, TimeUnit.SECONDS)
         .await();
-    lb = fixture.lb(Map.of("LB_BACKEND_TIMEOUT", "700ms", "LB_POOL_SIZE", "4"));
+    lb =
+        fixture.lb(
+            Map.of(
+                "LB_BACKEND_TIMEOUT", "700ms",
+                "LB_POOL_SIZE", "4",
+                "LB_TUNNEL_IDLE_TIMEOUT", "1s"));
     fixture.awaitNodes(lb, "ws", nodes -> nodes.containsKey("http-1"));
   }
 
@@ -177,5 +188,52 @@ class HttpProxyIT {
     assertThat(rejected.getStatus()).isEqualTo(403);
     assertThat(rejected.getHeaders().get("X-Refused-By")).isEqualTo("http-1");
     assertThat(rejected.getBody().toString()).isEqualTo("not in this room");
+  }
+
+  @Test
+  void shouldAddForwardedHeadersToTheUpgradeWhenTunnelling() {
+    // The origin answers anything it does not know with the headers it received, as JSON.
+    JsonObject seen = new JsonObject(rejectedUpgradeBody("/upgrade-headers"));
+
+    assertThat(seen.getString("upgrade")).isEqualToIgnoringCase("websocket");
+    assertThat(seen.getString("connection")).isEqualToIgnoringCase("upgrade");
+    assertThat(seen.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
+    assertThat(seen.getString("forwarded"))
+        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + lb.httpPort() + "\"");
+  }
+
+  private static String rejectedUpgradeBody(String path) {
+    UpgradeRejectedException rejected = rejectedUpgrade(path);
+    assertThat(rejected.getStatus()).isEqualTo(200);
+    return rejected.getBody().toString();
+  }
+
+  @Test
+  void shouldCloseAnIdleTunnelWhenTheTunnelIdleTimeoutPasses() {
+    WebSocketClient client = fixture.clients.createWebSocketClient();
+    try {
+      Promise<Buffer> echo = Promise.promise();
+      Promise<Void> closed = Promise.promise();
+      ClientWebSocket socket = client.webSocket();
+      socket.handler(echo::tryComplete);
+      socket.closeHandler(v -> closed.tryComplete());
+      socket
+          .connect(
+              new WebSocketConnectOptions()
+                  .setHost("127.0.0.1")
+                  .setPort(lb.httpPort())
+                  .setURI("/ws-echo"))
+          .timeout(30, TimeUnit.SECONDS)
+          .await();
+      socket.writeTextMessage("still here");
+      assertThat(echo.future().timeout(30, TimeUnit.SECONDS).await().toString())
+          .isEqualTo("still here");
+
+      // Nothing more is sent either way: the balancer's 1 s idle timeout closes the tunnel.
+      closed.future().timeout(30, TimeUnit.SECONDS).await();
+      fixture.awaitNodes(lb, "ws", nodes -> nodes.get("http-1").getLong("activeConnections") == 0);
+    } finally {
+      client.close();
+    }
   }
 }
