@@ -7,7 +7,7 @@ import java.time.Duration;
 enum Health {
   /** Accepting connections and reporting its own counts. */
   UP("up"),
-  /** Its last connection attempt was refused; the balancer routes around it. */
+  /** Its last dial failed (refused, timed out); the balancer routes around it. */
   REFUSED("refused"),
   /** No report from the node for longer than {@link #SILENT_AFTER}: hung, or dying. */
   SILENT("silent");

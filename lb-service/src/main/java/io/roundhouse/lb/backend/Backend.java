@@ -1,5 +1,6 @@
 package io.roundhouse.lb.backend;
 
+import io.roundhouse.lb.balance.Candidate;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.NodeStats;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A live backend and what this balancer knows of it. Shared by every event loop, so its counters
  * are atomic and its registry entry is swapped whole.
  */
-public final class Backend {
+public final class Backend implements Candidate {
 
   private volatile ServiceInstance instance;
-  private volatile boolean refused;
+  private volatile boolean dialFailed;
   private volatile NodeStats reported;
   private final long registeredAt = System.nanoTime();
   private volatile long reportedAt;
@@ -35,24 +36,25 @@ public final class Backend {
     return instance;
   }
 
-  /** A fresh registry entry also clears an earlier refusal: the registry says it is back. */
+  /** A fresh registry entry also clears an earlier failed dial: the registry says it is back. */
   void update(ServiceInstance fresh) {
     this.instance = fresh;
-    this.refused = false;
+    this.dialFailed = false;
   }
 
-  /** Healthy unless its last connection attempt was refused. */
+  /** Healthy unless its last dial failed (refused, timed out or otherwise). */
   public boolean healthy() {
-    return !refused;
+    return !dialFailed;
   }
 
-  public void markRefused() {
-    refused = true;
+  /** A dial to it failed, for whatever reason: skipped while another backend is healthy. */
+  public void markDialFailed() {
+    dialFailed = true;
     failures.incrementAndGet();
   }
 
-  public void markSucceeded() {
-    refused = false;
+  public void markDialled() {
+    dialFailed = false;
   }
 
   /** A proxied connection (or in-flight request) to this backend opened. */
@@ -65,6 +67,7 @@ public final class Backend {
     active.decrementAndGet();
   }
 
+  @Override
   public long activeConnections() {
     return active.get();
   }

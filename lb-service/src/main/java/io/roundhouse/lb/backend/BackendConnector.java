@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses a backend with the strategy and dials it; when dialling fails, marks the backend refused
- * and tries the next one, up to a bound, so a dead backend costs no client its connection. Refused
+ * Chooses a backend with the strategy and dials it; when dialling fails, marks the backend failed
+ * and tries the next one, up to a bound, so a dead backend costs no client its connection. Failed
  * backends are skipped while any other is left, until the registry or a success clears them.
  */
 public final class BackendConnector {
@@ -37,11 +37,11 @@ public final class BackendConnector {
     this.maxAttempts = maxAttempts;
   }
 
-  public <T> Future<Connected<T>> connect(String service, Function<Backend, Future<T>> dial) {
+  public <T> Future<Lease<T>> connect(String service, Function<Backend, Future<T>> dial) {
     return attempt(service, dial, new HashSet<>(), maxAttempts, null);
   }
 
-  private <T> Future<Connected<T>> attempt(
+  private <T> Future<Lease<T>> attempt(
       String service,
       Function<Backend, Future<T>> dial,
       Set<String> tried,
@@ -63,13 +63,14 @@ public final class BackendConnector {
     return dial.apply(chosen)
         .map(
             value -> {
-              chosen.markSucceeded();
-              return new Connected<>(chosen, value);
+              chosen.markDialled();
+              return new Lease<>(chosen, value);
             })
         .recover(
             err -> {
-              LOG.warn("Backend {} refused: {}; trying another", chosen.id(), err.toString());
-              chosen.markRefused();
+              LOG.warn(
+                  "Dial to backend {} failed: {}; trying another", chosen.id(), err.toString());
+              chosen.markDialFailed();
               return attempt(service, dial, tried, attemptsLeft - 1, err);
             });
   }

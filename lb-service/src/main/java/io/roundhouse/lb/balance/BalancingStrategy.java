@@ -1,11 +1,10 @@
 package io.roundhouse.lb.balance;
 
-import io.roundhouse.lb.backend.Backend;
 import java.util.List;
 
 /** Live backends in, one choice out. Called from every event loop: must be thread-safe. */
 public interface BalancingStrategy {
 
   /** Chooses one of {@code candidates}, which is never empty. */
-  Backend choose(List<Backend> candidates);
+  <T extends Candidate> T choose(List<T> candidates);
 }

@@ -1,6 +1,5 @@
 package io.roundhouse.lb.balance;
 
-import io.roundhouse.lb.backend.Backend;
 import java.util.Comparator;
 import java.util.List;
 
@@ -8,9 +7,9 @@ import java.util.List;
 public final class LeastConnections implements BalancingStrategy {
 
   @Override
-  public Backend choose(List<Backend> candidates) {
+  public <T extends Candidate> T choose(List<T> candidates) {
     return candidates.stream()
-        .min(Comparator.comparingLong(Backend::activeConnections))
+        .min(Comparator.comparingLong(Candidate::activeConnections))
         .orElseThrow();
   }
 }

@@ -1,6 +1,5 @@
 package io.roundhouse.lb.balance;
 
-import io.roundhouse.lb.backend.Backend;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,7 +9,7 @@ public final class RoundRobin implements BalancingStrategy {
   private final AtomicLong next = new AtomicLong();
 
   @Override
-  public Backend choose(List<Backend> candidates) {
+  public <T extends Candidate> T choose(List<T> candidates) {
     return candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) candidates.size()));
   }
 }

@@ -1,6 +1,6 @@
 package io.roundhouse.lb.http;
 
-import io.roundhouse.lb.backend.Connected;
+import io.roundhouse.lb.backend.Lease;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -52,7 +52,7 @@ final class ProxyInterceptors implements ProxyInterceptor {
 
   @SuppressWarnings("unchecked")
   static void release(ProxyContext context) {
-    Connected<HttpClientRequest> lease = context.get(LEASE, Connected.class);
+    Lease<HttpClientRequest> lease = context.get(LEASE, Lease.class);
     if (lease != null) {
       lease.release();
     }

@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
-import io.roundhouse.lb.backend.Connected;
+import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.net.Relay;
 import io.roundhouse.net.Sockets;
 import io.roundhouse.net.Splice;
@@ -103,7 +103,7 @@ final class WebSocketTunnel {
 
     private final HttpServerRequest inbound;
     private State state = State.DIALLING;
-    private Connected<NetSocket> lease;
+    private Lease<NetSocket> lease;
 
     Upgrade(HttpServerRequest inbound) {
       this.inbound = inbound;
@@ -127,7 +127,7 @@ final class WebSocketTunnel {
               });
     }
 
-    private void onDialled(Connected<NetSocket> dialled) {
+    private void onDialled(Lease<NetSocket> dialled) {
       lease = dialled;
       if (state == State.ENDED) {
         end();

@@ -1,7 +1,7 @@
 package io.roundhouse.lb.tcp;
 
 import io.roundhouse.lb.backend.BackendConnector;
-import io.roundhouse.lb.backend.Connected;
+import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.net.Relay;
 import io.roundhouse.net.Sockets;
 import io.roundhouse.net.Splice;
@@ -56,7 +56,7 @@ final class TcpConnection {
             });
   }
 
-  private void splice(Relay inboundReader, Connected<NetSocket> connected) {
+  private void splice(Relay inboundReader, Lease<NetSocket> connected) {
     NetSocket outbound = connected.value();
     if (inboundClosed) {
       // The client left while we dialled: nothing to relay.

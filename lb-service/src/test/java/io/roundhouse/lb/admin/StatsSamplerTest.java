@@ -114,7 +114,7 @@ class StatsSamplerTest {
   @Test
   void shouldCallNodeRefusedWhenItsLastConnectWasRefused() {
     Backend echo = up("echo-1", "echo", 7001);
-    echo.markRefused();
+    echo.markDialFailed();
 
     assertThat(sampler.sample(1_000, System.nanoTime()).nodes().get(0).health())
         .isEqualTo(Health.REFUSED);

@@ -22,7 +22,7 @@ class BackendConnectorTest {
   private Map<String, Integer> spread(String service, int choices) {
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < choices; i++) {
-      Connected<String> c = connector.connect(service, b -> Future.succeededFuture(b.id())).await();
+      Lease<String> c = connector.connect(service, b -> Future.succeededFuture(b.id())).await();
       counts.merge(c.value(), 1, Integer::sum);
     }
     return counts;
@@ -64,7 +64,7 @@ class BackendConnectorTest {
     Future<String> refuse = Future.failedFuture(new java.net.ConnectException("refused"));
 
     for (int i = 0; i < 6; i++) {
-      Connected<String> c =
+      Lease<String> c =
           connector
               .connect(
                   "echo", b -> b.id().equals("echo-1") ? refuse : Future.succeededFuture(b.id()))
@@ -99,7 +99,7 @@ class BackendConnectorTest {
   @Test
   void shouldReleaseCountExactlyOnceWhenReleasedTwice() {
     up("echo-1", "echo", 1);
-    Connected<String> c = connector.connect("echo", b -> Future.succeededFuture("x")).await();
+    Lease<String> c = connector.connect("echo", b -> Future.succeededFuture("x")).await();
     assertThat(c.backend().activeConnections()).isEqualTo(1);
     c.release();
     c.release();

@@ -3,16 +3,16 @@ package io.roundhouse.lb.backend;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A value obtained from a chosen backend (a socket, a request) and the backend's count of it;
- * {@link #release()} decrements the count exactly once.
+ * A lease on a chosen backend: what was obtained from it (a socket, a request) holds one of its
+ * active connections until {@link #release()}, which gives it back exactly once.
  */
-public final class Connected<T> {
+public final class Lease<T> {
 
   private final Backend backend;
   private final T value;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  Connected(Backend backend, T value) {
+  Lease(Backend backend, T value) {
     this.backend = backend;
     this.value = value;
     backend.opened();
