@@ -2,8 +2,13 @@ package io.roundhouse.runtime;
 
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.ConfigException;
+import io.roundhouse.config.Settings;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -35,6 +40,9 @@ public final class Launcher {
     /** How long {@link #stop()} lets open connections finish. */
     Duration shutdownGrace();
 
+    /** The ports it bound, by name ({@code tcp}, {@code http}, {@code admin}, ...). */
+    Map<String, Integer> ports();
+
     /**
      * Reports not ready, deregisters, stops accepting, lets open connections finish for up to the
      * grace period and then closes them; leaves the cluster node up.
@@ -60,6 +68,21 @@ public final class Launcher {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(name, running), name + "-shutdown"));
+    writePortFile(name, running);
+  }
+
+  /** Written last, once the service serves: a reader that finds the file can connect. */
+  private static void writePortFile(String name, Running running) {
+    Optional<String> file = Settings.fromEnvironment().find(PortFile.SETTING);
+    if (file.isEmpty() || file.get().isBlank()) {
+      return;
+    }
+    try {
+      PortFile.write(Path.of(file.get()), running.ports());
+      LOG.info("{} wrote its ports {} to {}", name, running.ports(), file.get());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{} could not write its ports to {}: {}", name, file.get(), e.toString());
+    }
   }
 
   /**

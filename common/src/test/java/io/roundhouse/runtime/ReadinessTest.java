@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ReadinessTest {
 
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final Readiness readiness = new Readiness(running::get);
+  private final Readiness readiness =
+      new Readiness(running::get, "not registered in the cluster yet");
 
   @Test
   void shouldBeDownWhenNotYetRegistered() {
@@ -18,14 +19,14 @@ class ReadinessTest {
 
   @Test
   void shouldBeUpWhenRegisteredAndMemberRuns() {
-    readiness.registered();
+    readiness.serving();
 
     assertThat(readiness.status().isOk()).isTrue();
   }
 
   @Test
   void shouldBeDownWhenClusterMemberStopped() {
-    readiness.registered();
+    readiness.serving();
     running.set(false);
 
     assertThat(readiness.status().isOk()).isFalse();
@@ -38,15 +39,16 @@ class ReadinessTest {
         new Readiness(
             () -> {
               throw new IllegalStateException("no instance");
-            });
-    broken.registered();
+            },
+            "not serving yet");
+    broken.serving();
 
     assertThat(broken.status().isOk()).isFalse();
   }
 
   @Test
   void shouldBeDownWhenStopBegan() {
-    readiness.registered();
+    readiness.serving();
     readiness.stopping();
 
     assertThat(readiness.status().isOk()).isFalse();

@@ -8,6 +8,7 @@ import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,21 +28,28 @@ public final class EchoService implements Launcher.Running {
   private final String adminDeployment;
   private final Duration shutdownGrace;
 
-  private EchoService(Builder b) {
-    this.node = b.node;
-    this.runtime = b.runtime;
-    this.counter = b.counter;
-    this.readiness = b.readiness;
-    this.admin = b.admin;
-    this.adminDeployment = b.adminDeployment;
-    this.shutdownGrace = b.shutdownGrace;
+  private EchoService(
+      ClusterNode node,
+      BackendRuntime runtime,
+      ConnectionCounter counter,
+      Readiness readiness,
+      EchoAdminVerticle admin,
+      String adminDeployment,
+      Duration shutdownGrace) {
+    this.node = node;
+    this.runtime = runtime;
+    this.counter = counter;
+    this.readiness = readiness;
+    this.admin = admin;
+    this.adminDeployment = adminDeployment;
+    this.shutdownGrace = shutdownGrace;
   }
 
   /** The admin port comes up first, so probes answer (not ready) while the node registers. */
   public static Future<EchoService> start(ClusterNode node, EchoConfig config) {
-    Builder b = new Builder(node);
-    b.shutdownGrace = config.shutdownGrace();
-    b.admin = new EchoAdminVerticle(config, b.readiness, node.metrics());
+    ConnectionCounter counter = new ConnectionCounter();
+    Readiness readiness = Readiness.ofBackend(node);
+    EchoAdminVerticle admin = new EchoAdminVerticle(config, readiness, node.metrics());
     BackendRuntime.Spec spec =
         new BackendRuntime.Spec(
             ServiceInstance.ECHO,
@@ -51,24 +59,33 @@ public final class EchoService implements Launcher.Running {
             config.port(),
             config.instances());
     return node.vertx()
-        .deployVerticle(b.admin)
+        .deployVerticle(admin)
         .compose(
-            id -> {
-              b.adminDeployment = id;
+            adminDeployment -> {
               LOG.info(
                   "echo-service {} admin on {}:{}",
                   node.nodeId(),
                   config.adminHost(),
-                  b.admin.actualPort());
+                  admin.actualPort());
               return BackendRuntime.start(
-                      node, spec, b.counter, port -> new EchoVerticle(config, port, b.counter))
-                  .recover(e -> node.vertx().undeploy(id).transform(ar -> Future.failedFuture(e)));
-            })
-        .map(
-            runtime -> {
-              b.runtime = runtime;
-              b.readiness.registered();
-              return new EchoService(b);
+                      node, spec, counter, port -> new EchoVerticle(config, port, counter))
+                  .recover(
+                      e ->
+                          node.vertx()
+                              .undeploy(adminDeployment)
+                              .transform(ar -> Future.failedFuture(e)))
+                  .map(
+                      runtime -> {
+                        readiness.serving();
+                        return new EchoService(
+                            node,
+                            runtime,
+                            counter,
+                            readiness,
+                            admin,
+                            adminDeployment,
+                            config.shutdownGrace());
+                      });
             });
   }
 
@@ -90,6 +107,11 @@ public final class EchoService implements Launcher.Running {
   }
 
   @Override
+  public Map<String, Integer> ports() {
+    return Map.of("tcp", port(), "admin", adminPort());
+  }
+
+  @Override
   public Duration shutdownGrace() {
     return shutdownGrace;
   }
@@ -99,20 +121,5 @@ public final class EchoService implements Launcher.Running {
   public Future<Void> stop() {
     readiness.stopping();
     return runtime.stop().eventually(() -> node.vertx().undeploy(adminDeployment));
-  }
-
-  private static final class Builder {
-    final ClusterNode node;
-    final ConnectionCounter counter = new ConnectionCounter();
-    final Readiness readiness;
-    EchoAdminVerticle admin;
-    String adminDeployment;
-    BackendRuntime runtime;
-    Duration shutdownGrace;
-
-    Builder(ClusterNode node) {
-      this.node = node;
-      this.readiness = new Readiness(() -> node.hazelcast().getLifecycleService().isRunning());
-    }
   }
 }

@@ -11,6 +11,7 @@ import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceRegistry;
 import io.roundhouse.runtime.Launcher;
+import io.roundhouse.runtime.Readiness;
 import io.roundhouse.runtime.ScaledDeployment;
 import io.roundhouse.runtime.ScaledDeployment.Deployed;
 import io.roundhouse.stats.NodeStats;
@@ -18,7 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,92 +36,117 @@ public final class LbService implements Launcher.Running {
 
   private final ClusterNode node;
   private final BackendDirectory directory;
-  private final ServiceRegistry.Watch watch;
   private final MessageConsumer<JsonObject> statsConsumer;
+  private final ServiceRegistry.Watch watch;
   private final Deployed tcp;
   private final Deployed http;
   private final Deployed admin;
-  private final AtomicBoolean serving;
+  private final Readiness readiness;
   private final Duration shutdownGrace;
 
-  private LbService(Builder b) {
-    this.node = b.node;
-    this.directory = b.directory;
-    this.watch = b.watch;
-    this.statsConsumer = b.statsConsumer;
-    this.tcp = b.tcp;
-    this.http = b.http;
-    this.admin = b.admin;
-    this.serving = b.serving;
-    this.shutdownGrace = b.shutdownGrace;
+  private LbService(Parts parts, Deployed admin) {
+    this.node = parts.node();
+    this.directory = parts.directory();
+    this.statsConsumer = parts.statsConsumer();
+    this.watch = parts.watch();
+    this.tcp = parts.tcp();
+    this.http = parts.http();
+    this.admin = admin;
+    this.readiness = parts.readiness();
+    this.shutdownGrace = parts.config().shutdownGrace();
   }
 
+  /** What is running so far, passed down the start chain; each step adds one piece. */
+  private record Parts(
+      ClusterNode node,
+      LbConfig config,
+      BackendDirectory directory,
+      Readiness readiness,
+      MessageConsumer<JsonObject> statsConsumer,
+      ServiceRegistry.Watch watch,
+      Deployed tcp,
+      Deployed http) {
+
+    Parts with(ServiceRegistry.Watch w) {
+      return new Parts(node, config, directory, readiness, statsConsumer, w, tcp, http);
+    }
+
+    Parts withTcp(Deployed d) {
+      return new Parts(node, config, directory, readiness, statsConsumer, watch, d, http);
+    }
+
+    Parts withHttp(Deployed d) {
+      return new Parts(node, config, directory, readiness, statsConsumer, watch, tcp, d);
+    }
+  }
+
+  /**
+   * Watches the registry, then listens on the TCP, HTTP and admin ports in turn; ready once all
+   * three listen.
+   */
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
-    Builder b = new Builder();
-    b.shutdownGrace = config.shutdownGrace();
-    b.node = node;
-    b.directory = new BackendDirectory(new BackendMeters(node.metrics()));
+    BackendDirectory directory = new BackendDirectory(new BackendMeters(node.metrics()));
     BackendConnector connector =
-        new BackendConnector(b.directory, config.strategy()::create, config.connectAttempts());
+        new BackendConnector(directory, config.strategy()::create, config.connectAttempts());
     FrontendCounters counters = FrontendCounters.create();
     counters.register(node.metrics());
     GatewayErrors errors = new GatewayErrors(node.metrics().registry());
-    b.statsConsumer =
+    Readiness readiness = Readiness.ofBalancer(node);
+    MessageConsumer<JsonObject> statsConsumer =
         node.vertx()
             .eventBus()
             .<JsonObject>consumer(NodeStats.ADDRESS)
-            .handler(m -> b.directory.report(NodeStats.fromJson(m.body())));
+            .handler(m -> directory.report(NodeStats.fromJson(m.body())));
+    Parts parts = new Parts(node, config, directory, readiness, statsConsumer, null, null, null);
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
-    return b.statsConsumer
+    return statsConsumer
         .completion()
-        .compose(v -> registry.watch(b.directory))
+        .compose(v -> registry.watch(directory))
+        .map(parts::with)
         .compose(
-            w -> {
-              b.watch = w;
-              return ScaledDeployment.deploy(
-                  node.vertx(),
-                  config.tcpPort(),
-                  config.instances(),
-                  port -> new TcpFrontendVerticle(config, port, connector, counters));
-            })
+            p ->
+                ScaledDeployment.deploy(
+                        node.vertx(),
+                        config.tcpPort(),
+                        config.instances(),
+                        port -> new TcpFrontendVerticle(config, port, connector, counters))
+                    .map(p::withTcp))
         .compose(
-            d -> {
-              b.tcp = d;
-              return ScaledDeployment.deploy(
-                  node.vertx(),
-                  config.httpPort(),
-                  config.instances(),
-                  port -> new HttpFrontendVerticle(config, port, connector, counters, errors));
-            })
+            p ->
+                ScaledDeployment.deploy(
+                        node.vertx(),
+                        config.httpPort(),
+                        config.instances(),
+                        port -> new HttpFrontendVerticle(config, port, connector, counters, errors))
+                    .map(p::withHttp))
         .compose(
-            d -> {
-              b.http = d;
-              return ScaledDeployment.deploy(
-                      node.vertx(),
-                      config.adminPort(),
-                      1,
-                      port ->
-                          new AdminVerticle(
-                              config, port, b.directory, counters, b.serving::get, node.metrics()))
-                  .map(
-                      a -> {
-                        b.admin = a;
-                        b.serving.set(true);
-                        LOG.info(
-                            "lb-service {} listening: TCP {}:{}, HTTP {}:{}, admin {}:{}"
-                                + " (strategy {}, {} event loops per port)",
-                            node.nodeId(),
-                            config.host(),
-                            b.tcp.port(),
-                            config.host(),
-                            b.http.port(),
-                            config.adminHost(),
-                            a.port(),
-                            config.strategy(),
-                            config.instances());
-                        return new LbService(b);
-                      });
-            });
+            p ->
+                ScaledDeployment.deploy(
+                        node.vertx(),
+                        config.adminPort(),
+                        1,
+                        port ->
+                            new AdminVerticle(
+                                config, port, directory, counters, readiness, node.metrics()))
+                    .map(admin -> new LbService(p, admin)))
+        .onSuccess(lb -> lb.serving(config));
+  }
+
+  /** Ready from here on; the log line names the bound ports (port 0 picks free ones). */
+  private void serving(LbConfig config) {
+    readiness.serving();
+    LOG.info(
+        "lb-service {} listening: TCP {}:{}, HTTP {}:{}, admin {}:{}"
+            + " (strategy {}, {} event loops per port)",
+        node.nodeId(),
+        config.host(),
+        tcp.port(),
+        config.host(),
+        http.port(),
+        config.adminHost(),
+        admin.port(),
+        config.strategy(),
+        config.instances());
   }
 
   public BackendDirectory directory() {
@@ -145,6 +171,11 @@ public final class LbService implements Launcher.Running {
   }
 
   @Override
+  public Map<String, Integer> ports() {
+    return Map.of("tcp", tcpPort(), "http", httpPort(), "admin", adminPort());
+  }
+
+  @Override
   public Duration shutdownGrace() {
     return shutdownGrace;
   }
@@ -155,23 +186,11 @@ public final class LbService implements Launcher.Running {
    */
   @Override
   public Future<Void> stop() {
-    serving.set(false);
+    readiness.stopping();
     return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()))
         .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
         .eventually(statsConsumer::unregister)
         .eventually(watch::close);
-  }
-
-  private static final class Builder {
-    ClusterNode node;
-    BackendDirectory directory;
-    ServiceRegistry.Watch watch;
-    MessageConsumer<JsonObject> statsConsumer;
-    Deployed tcp;
-    Deployed http;
-    Deployed admin;
-    final AtomicBoolean serving = new AtomicBoolean();
-    Duration shutdownGrace;
   }
 }

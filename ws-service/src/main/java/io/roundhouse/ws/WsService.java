@@ -8,6 +8,7 @@ import io.roundhouse.runtime.Readiness;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.Map;
 
 /** A running ws-service on a cluster node: listeners, registry entry, published counts. */
 public final class WsService implements Launcher.Running {
@@ -33,7 +34,7 @@ public final class WsService implements Launcher.Running {
 
   public static Future<WsService> start(ClusterNode node, WsConfig config) {
     ConnectionCounter counter = new ConnectionCounter();
-    Readiness readiness = new Readiness(() -> node.hazelcast().getLifecycleService().isRunning());
+    Readiness readiness = Readiness.ofBackend(node);
     BackendRuntime.Spec spec =
         new BackendRuntime.Spec(
             ServiceInstance.WS,
@@ -50,7 +51,7 @@ public final class WsService implements Launcher.Running {
                 new WsHttpVerticle(config, port, node.nodeId(), counter, readiness, node.metrics()))
         .map(
             runtime -> {
-              readiness.registered();
+              readiness.serving();
               return new WsService(node, runtime, counter, readiness, config.shutdownGrace());
             });
   }
@@ -66,6 +67,11 @@ public final class WsService implements Launcher.Running {
   @Override
   public ClusterNode node() {
     return node;
+  }
+
+  @Override
+  public Map<String, Integer> ports() {
+    return Map.of("http", port());
   }
 
   @Override

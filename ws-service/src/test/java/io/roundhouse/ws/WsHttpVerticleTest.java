@@ -31,7 +31,8 @@ class WsHttpVerticleTest {
 
   private final ConnectionCounter counter = new ConnectionCounter();
   private final AtomicBoolean memberRunning = new AtomicBoolean(true);
-  private final Readiness readiness = new Readiness(memberRunning::get);
+  private final Readiness readiness =
+      new Readiness(memberRunning::get, "not registered in the cluster yet");
   private Vertx vertx;
   private WsHttpVerticle verticle;
   private String deploymentId;
@@ -145,7 +146,7 @@ class WsHttpVerticleTest {
     assertThat(before.status()).isEqualTo(503);
     assertThat(before.json().getString("status")).isEqualTo("DOWN");
 
-    readiness.registered();
+    readiness.serving();
     TestHttp.Response registered = TestHttp.get(port, "/health/ready");
     assertThat(registered.status()).isEqualTo(200);
     assertThat(registered.json().getString("status")).isEqualTo("UP");

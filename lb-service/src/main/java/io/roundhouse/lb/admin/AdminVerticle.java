@@ -6,14 +6,13 @@ import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.runtime.OpsRoutes;
+import io.roundhouse.runtime.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import java.util.function.BooleanSupplier;
 
 /**
  * The admin port: {@code /api/nodes}, {@code /api/frontends}, liveness and readiness, {@code
@@ -27,7 +26,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final int port;
   private final BackendDirectory directory;
   private final FrontendCounters counters;
-  private final BooleanSupplier ready;
+  private final Readiness readiness;
   private final NodeMetrics metrics;
   private HttpServer server;
   private StatsSampler sampler;
@@ -39,13 +38,13 @@ public final class AdminVerticle extends VerticleBase implements Listener {
       int port,
       BackendDirectory directory,
       FrontendCounters counters,
-      BooleanSupplier ready,
+      Readiness readiness,
       NodeMetrics metrics) {
     this.config = config;
     this.port = port;
     this.directory = directory;
     this.counters = counters;
-    this.ready = ready;
+    this.readiness = readiness;
     this.metrics = metrics;
   }
 
@@ -60,7 +59,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
         .handler(ctx -> ctx.json(withStreams(sampler.latest().toJson(sampler::history))));
     router.get("/api/stats/stream").handler(stream);
     router.get("/api/frontends").handler(ctx -> ctx.json(frontends()));
-    OpsRoutes.mount(router, vertx, () -> ready.getAsBoolean() ? Status.OK() : Status.KO(), metrics);
+    OpsRoutes.mount(router, vertx, readiness::status, metrics);
     DashboardAssets.mount(router);
     sample();
     samplingTimer = vertx.setPeriodic(StatsSampler.INTERVAL_MS, id -> sample());
