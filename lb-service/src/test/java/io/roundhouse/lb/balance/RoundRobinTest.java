@@ -1,0 +1,61 @@
+package io.roundhouse.lb.balance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roundhouse.lb.balance.LeastConnectionsTest.Node;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RoundRobinTest {
+
+  private final List<Node> nodes = List.of(new Node("a", 0), new Node("b", 0), new Node("c", 0));
+
+  @Test
+  void shouldLandWithinOneOfFairShareWhenChoicesDoNotDivideEvenly() {
+    RoundRobin strategy = new RoundRobin();
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    for (int i = 0; i < 100; i++) {
+      counts.merge(strategy.choose(nodes).id(), 1, Integer::sum);
+    }
+
+    assertThat(counts.values()).allSatisfy(n -> assertThat(n).isBetween(33, 34));
+  }
+
+  @Test
+  void shouldSpreadEvenlyWhenChoicesComeFromSeveralThreads() throws Exception {
+    RoundRobin strategy = new RoundRobin();
+    Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> work =
+          java.util.stream.IntStream.range(0, 4)
+              .<Future<?>>mapToObj(
+                  t ->
+                      threads.submit(
+                          () -> {
+                            for (int i = 0; i < 3_000; i++) {
+                              counts
+                                  .computeIfAbsent(
+                                      strategy.choose(nodes).id(), k -> new AtomicInteger())
+                                  .incrementAndGet();
+                            }
+                          }))
+              .toList();
+      for (Future<?> f : work) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(counts).containsOnlyKeys("a", "b", "c");
+    counts.values().forEach(n -> assertThat(n.get()).isEqualTo(4_000));
+  }
+}
