@@ -3,6 +3,7 @@ package io.roundhouse.load;
 import io.roundhouse.load.admin.AdminClient;
 import io.roundhouse.load.admin.NodeStats;
 import io.roundhouse.load.admin.NodesSnapshot;
+import io.roundhouse.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,22 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One lb-service, N echo-service and M ws-service JVMs on 127.0.0.1, in a Hazelcast cluster of
  * their own (unique name, random port range, local mode). Every port but Hazelcast's is chosen by
- * the OS; the balancer's are read from its log, the backends' from its admin API.
+ * the OS; the balancer's are read from its port file, the backends' from its admin API.
  */
 final class LocalCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
-  private static final Pattern LB_LISTENING =
-      Pattern.compile("listening: TCP [^ ]+:(\\d+), HTTP [^ ]+:(\\d+), admin [^ ]+:(\\d+)");
   private static final int CLUSTER_PORT_COUNT = 12;
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -100,7 +97,10 @@ final class LocalCluster implements AutoCloseable {
             "LB_ADMIN_HOST", "127.0.0.1",
             "LB_ADMIN_PORT", "0"));
     ServiceProcess lb = start("roundhouse.lb.jar", "lb-1", lbEnv);
-    awaitLbPorts(lb, deadline);
+    Map<String, Integer> ports = lb.awaitPorts(START_TIMEOUT);
+    tcpPort = ports.get("tcp");
+    httpPort = ports.get("http");
+    adminPort = ports.get("admin");
     admin = new AdminClient("http://127.0.0.1:" + adminPort);
 
     List<String> pending = new ArrayList<>();
@@ -166,24 +166,6 @@ final class LocalCluster implements AutoCloseable {
     return p;
   }
 
-  private void awaitLbPorts(ServiceProcess lb, long deadline) throws InterruptedException {
-    while (true) {
-      Matcher m = LB_LISTENING.matcher(lb.logText());
-      if (m.find()) {
-        tcpPort = Integer.parseInt(m.group(1));
-        httpPort = Integer.parseInt(m.group(2));
-        adminPort = Integer.parseInt(m.group(3));
-        return;
-      }
-      failIfAnyDied();
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(
-            "lb-1 did not log its ports within " + START_TIMEOUT + ":\n" + lb.logText());
-      }
-      Thread.sleep(100);
-    }
-  }
-
   private List<String> registered() throws InterruptedException {
     try {
       NodesSnapshot nodes = admin.nodes();
@@ -197,7 +179,7 @@ final class LocalCluster implements AutoCloseable {
     for (ServiceProcess p : processes) {
       if (!p.isAlive()) {
         throw new IllegalStateException(
-            p.nodeId() + " (pid " + p.pid() + ") exited while starting:\n" + p.logText());
+            p.nodeId() + " (pid " + p.pid() + ") exited while starting:\n" + p.log());
       }
     }
   }
@@ -212,10 +194,9 @@ final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     processes.forEach(ServiceProcess::terminate);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     try {
       for (ServiceProcess p : processes) {
-        p.awaitExit(deadline);
+        p.close();
       }
     } catch (InterruptedException e) {
       killAll();

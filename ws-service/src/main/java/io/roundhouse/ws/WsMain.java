@@ -5,7 +5,9 @@ import io.roundhouse.config.Settings;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
 
-/** {@code java -jar ws-service-all.jar}: settings from the environment, see the README. */
+/**
+ * {@code java -jar ws-service-all.jar}: settings from the environment, see docs/CONFIGURATION.md.
+ */
 public final class WsMain {
 
   private WsMain() {}
