@@ -2,6 +2,8 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roundhouse.testing.Eventually;
+import io.roundhouse.testing.ServiceProcess;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
@@ -130,8 +132,9 @@ class BackendChurnIT {
     var echo2 = fixture.echo("echo-2"); // returns once registered and ready
     // Pushed by the registry's entry listener, not polled: the wait is bounded below the 15 s
     // anti-entropy interval (a deadline, not a measured duration), so only a push can pass it.
-    Eventually.check(
+    Eventually.until(
         Duration.ofSeconds(10),
+        "the balancer lists echo-2",
         () -> lb.directory().live("echo").stream().anyMatch(b -> b.id().equals("echo-2")));
 
     // And it is served: consecutive connections land on both backends.

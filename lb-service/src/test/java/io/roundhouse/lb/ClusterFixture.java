@@ -1,30 +1,20 @@
 package io.roundhouse.lb;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
 import io.roundhouse.echo.EchoConfig;
 import io.roundhouse.echo.EchoService;
 import io.roundhouse.runtime.Launcher;
+import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.PrometheusText;
 import io.roundhouse.testing.TestCluster;
 import io.roundhouse.ws.WsConfig;
 import io.roundhouse.ws.WsService;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,11 +31,7 @@ final class ClusterFixture implements AutoCloseable {
 
   final TestCluster cluster = TestCluster.create();
   final Vertx clients = Vertx.vertx();
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
+  private final TestClients testClients = new TestClients(clients);
   private final List<Launcher.Running> running = new ArrayList<>();
 
   Map<String, String> settings(String nodeId, Map<String, String> extra) {
@@ -110,59 +96,19 @@ final class ClusterFixture implements AutoCloseable {
     service.node().close().timeout(30, TimeUnit.SECONDS).await();
   }
 
-  /** A whole HTTP response. */
-  record Reply(int status, String body) {
-    JsonObject json() {
-      return new JsonObject(body);
-    }
-  }
-
-  /**
-   * GETs with the JDK's blocking client, keep-alive, with a timeout: a Vert.x client used from a
-   * test thread can drop a response body that arrives before its handler is set.
-   */
-  Reply http(int port, String path, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(10))
-            .GET();
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+  /** GETs with the JDK's blocking client; see {@link TestClients#http}. */
+  TestClients.Reply http(int port, String path, String... headers) {
+    return testClients.http(port, path, headers);
   }
 
   /** Attempts a WebSocket upgrade on {@code port}; returns the refusal it must get. */
   UpgradeRejectedException rejectedUpgrade(int port, String path) {
-    WebSocketClient client = clients.createWebSocketClient();
-    try {
-      Throwable failure =
-          client
-              .connect(
-                  new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path))
-              .map(ws -> (Throwable) null)
-              .recover(Future::succeededFuture)
-              .timeout(30, TimeUnit.SECONDS)
-              .await();
-      assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
-      return (UpgradeRejectedException) failure;
-    } finally {
-      client.close();
-    }
+    return testClients.rejectedUpgrade(port, path);
   }
 
   /** Scrapes {@code /metrics} and reads one sample; fails if it is missing. */
   double metric(int port, String name, Map<String, String> labels) {
-    Reply reply = http(port, "/metrics");
+    TestClients.Reply reply = http(port, "/metrics");
     if (reply.status() != 200) {
       throw new AssertionError("GET /metrics answered " + reply.status());
     }
@@ -177,7 +123,7 @@ final class ClusterFixture implements AutoCloseable {
 
   /** GETs JSON from an admin port. */
   JsonObject get(int port, String path) {
-    Reply reply = http(port, path);
+    TestClients.Reply reply = http(port, path);
     if (reply.status() != 200) {
       throw new AssertionError("GET " + path + " answered " + reply.status());
     }
@@ -200,7 +146,10 @@ final class ClusterFixture implements AutoCloseable {
 
   /** Waits, with a generous deadline, until the admin API satisfies {@code condition}. */
   void awaitNodes(LbService lb, String service, Predicate<Map<String, JsonObject>> condition) {
-    Eventually.check(Duration.ofSeconds(20), () -> condition.test(nodesOf(lb, service)));
+    Eventually.until(
+        Duration.ofSeconds(20),
+        "the balancer lists the expected nodes",
+        () -> condition.test(nodesOf(lb, service)));
   }
 
   @Override

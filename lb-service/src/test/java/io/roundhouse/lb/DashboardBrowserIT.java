@@ -2,6 +2,7 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roundhouse.testing.ServiceProcess;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,6 @@ class DashboardBrowserIT {
 
   /** Cluster members joining and a balancer JVM starting on a busy 2-core machine. */
   private static final Duration STARTUP = Duration.ofSeconds(90);
-
-  private static final Pattern LISTENING =
-      Pattern.compile("TCP [^:]+:(\\d+), HTTP [^:]+:(\\d+), admin [^:]+:(\\d+)");
 
   private static final Path LOGS =
       Path.of(System.getProperty("roundhouse.it.logs", "target/it-logs"));
@@ -104,10 +100,10 @@ class DashboardBrowserIT {
       fixture.ws("ws-" + i);
     }
     ServiceProcess lb = balancer(0);
-    Matcher ports = lb.awaitLog(LISTENING, STARTUP);
-    int tcpPort = Integer.parseInt(ports.group(1));
-    int httpPort = Integer.parseInt(ports.group(2));
-    int adminPort = Integer.parseInt(ports.group(3));
+    Map<String, Integer> ports = lb.awaitPorts(STARTUP);
+    int tcpPort = ports.get("tcp");
+    int httpPort = ports.get("http");
+    int adminPort = ports.get("admin");
 
     browser = HeadlessChromium.start(LOGS);
     browser.driver().get("http://127.0.0.1:" + adminPort + "/");
@@ -155,7 +151,7 @@ class DashboardBrowserIT {
     lb.close();
     awaitPage(COUNTS, p -> "disconnected".equals(status()), "a disconnected state");
     browser.screenshot(Path.of("target", "dashboard-disconnected.png"));
-    balancer(adminPort).awaitLog(LISTENING, STARTUP);
+    balancer(adminPort).awaitPorts(STARTUP);
     awaitPage(STARTUP, p -> p.size() == 5 && isLive(), "live again with five nodes");
   }
 

@@ -2,12 +2,12 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roundhouse.testing.Eventually;
+import io.roundhouse.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
  * the open splice working through the grace period, then closes it and exits 0.
  */
 class LbShutdownIT {
-
-  private static final Pattern LISTENING =
-      Pattern.compile("TCP [^:]+:(\\d+), HTTP [^:]+:(\\d+), admin [^:]+:(\\d+)");
 
   private ClusterFixture fixture;
   private ServiceProcess lb;
@@ -53,11 +50,12 @@ class LbShutdownIT {
                     "LB_ADMIN_PORT", "0",
                     "LB_INSTANCES", "1",
                     "SHUTDOWN_GRACE", "10s")));
-    Matcher ports = lb.awaitLog(LISTENING, Duration.ofSeconds(60));
-    int tcpPort = Integer.parseInt(ports.group(1));
-    int adminPort = Integer.parseInt(ports.group(3));
-    Eventually.check(
+    Map<String, Integer> ports = lb.awaitPorts(Duration.ofSeconds(60));
+    int tcpPort = ports.get("tcp");
+    int adminPort = ports.get("admin");
+    Eventually.until(
         Duration.ofSeconds(20),
+        "the balancer lists the echo node",
         () -> fixture.get(adminPort, "/api/nodes").getJsonArray("nodes").size() == 1);
 
     try (Socket open = TcpClients.connect(tcpPort)) {
@@ -65,9 +63,11 @@ class LbShutdownIT {
 
       lb.terminate();
 
-      Eventually.check(
-          Duration.ofSeconds(20), () -> fixture.http(adminPort, "/health/ready").status() == 503);
-      Eventually.check(Duration.ofSeconds(20), () -> refuses(tcpPort));
+      Eventually.until(
+          Duration.ofSeconds(20),
+          "the balancer reports not ready",
+          () -> fixture.http(adminPort, "/health/ready").status() == 503);
+      Eventually.until(Duration.ofSeconds(20), "the TCP port refuses", () -> refuses(tcpPort));
       TcpClients.roundTrip(open, "during the drain");
       open.setSoTimeout(30_000);
       assertThat(open.getInputStream().read()).as("closed once the grace is over").isEqualTo(-1);

@@ -3,6 +3,7 @@ package io.roundhouse.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.echo.EchoService;
+import io.roundhouse.testing.Eventually;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,8 +68,10 @@ class MetricsIT {
                 .get(20, TimeUnit.SECONDS));
       }
 
-      Eventually.check(
-          Duration.ofSeconds(20), () -> lbMetric("tcp") == 6.0 && lbMetric("websocket") == 4.0);
+      Eventually.until(
+          Duration.ofSeconds(20),
+          "the balancer counts 6 TCP and 4 WebSocket connections",
+          () -> lbMetric("tcp") == 6.0 && lbMetric("websocket") == 4.0);
       for (int i = 1; i <= 3; i++) {
         assertThat(backendActive("echo-" + i)).as("echo-%d via the balancer", i).isEqualTo(2.0);
       }
@@ -92,8 +95,10 @@ class MetricsIT {
         ws.abort();
       }
     }
-    Eventually.check(
-        Duration.ofSeconds(20), () -> lbMetric("tcp") == 0.0 && lbMetric("websocket") == 0.0);
+    Eventually.until(
+        Duration.ofSeconds(20),
+        "the balancer counts no connection",
+        () -> lbMetric("tcp") == 0.0 && lbMetric("websocket") == 0.0);
     assertThat(
             fixture.metric(
                 lb.adminPort(),

@@ -47,7 +47,7 @@ class NoBackendIT {
 
   @Test
   void shouldAnswer503WhenNoWsBackendIsLive() {
-    ClusterFixture.Reply response = fixture.http(lb.httpPort(), "/info");
+    TestClients.Reply response = fixture.http(lb.httpPort(), "/info");
 
     assertThat(response.status()).isEqualTo(503);
     assertThat(response.body()).contains("no backend");

@@ -3,6 +3,7 @@ package io.roundhouse.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.echo.EchoService;
+import io.roundhouse.testing.Eventually;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
@@ -69,7 +70,10 @@ class StatsFeedIT {
       }
       Predicate<JsonObject> oneEach =
           n -> n.getLong("activeConnections") == 1 && n.getLong("reportedActiveConnections") == 1;
-      Eventually.check(WAIT, () -> byId(stats()).values().stream().allMatch(oneEach));
+      Eventually.until(
+          WAIT,
+          "every node reports one connection",
+          () -> byId(stats()).values().stream().allMatch(oneEach));
 
       JsonObject stats = stats();
       assertThat(stats.getString("balancer")).isEqualTo("lb-1");
@@ -94,8 +98,9 @@ class StatsFeedIT {
         s.close();
       }
     }
-    Eventually.check(
+    Eventually.until(
         WAIT,
+        "every node reports its connections",
         () ->
             byId(stats()).values().stream()
                 .allMatch(
@@ -120,14 +125,14 @@ class StatsFeedIT {
         assertThat(b.getJsonObject("services").getJsonObject("echo").getInteger("nodes"))
             .isEqualTo(3);
       }
-      Eventually.check(WAIT, () -> stats().getInteger("streams") == 2);
+      Eventually.until(WAIT, "two streams are open", () -> stats().getInteger("streams") == 2);
 
       first.close();
-      Eventually.check(WAIT, () -> stats().getInteger("streams") == 1);
+      Eventually.until(WAIT, "one stream is open", () -> stats().getInteger("streams") == 1);
       JsonObject afterwards = second.await(e -> e.getInteger("streams") == 1, WAIT);
       assertThat(ids(afterwards)).hasSize(3);
     }
-    Eventually.check(WAIT, () -> stats().getInteger("streams") == 0);
+    Eventually.until(WAIT, "no stream is open", () -> stats().getInteger("streams") == 0);
   }
 
   @Test
@@ -146,11 +151,11 @@ class StatsFeedIT {
 
   @Test
   void shouldServeDashboardAndChartLibraryFromTheAdminPortWhenBrowsing() {
-    ClusterFixture.Reply page = fixture.http(lb.adminPort(), "/");
+    TestClients.Reply page = fixture.http(lb.adminPort(), "/");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("/dashboard.js", "/vendor/uplot/uPlot.iife.min.js");
     assertThat(fixture.http(lb.adminPort(), "/dashboard.js").body()).contains("EventSource");
-    ClusterFixture.Reply uplot = fixture.http(lb.adminPort(), "/vendor/uplot/uPlot.iife.min.js");
+    TestClients.Reply uplot = fixture.http(lb.adminPort(), "/vendor/uplot/uPlot.iife.min.js");
     assertThat(uplot.status()).isEqualTo(200);
     assertThat(uplot.body()).contains("uPlot");
     assertThat(fixture.http(lb.adminPort(), "/vendor/uplot/uPlot.min.css").status()).isEqualTo(200);

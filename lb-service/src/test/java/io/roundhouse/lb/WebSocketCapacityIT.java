@@ -2,6 +2,8 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.roundhouse.testing.Eventually;
+import io.roundhouse.testing.ServiceProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.ClientWebSocket;
@@ -20,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,6 @@ class WebSocketCapacityIT {
   private static final int HANDSHAKES_AT_ONCE = 200;
   private static final Duration STARTUP = Duration.ofSeconds(90);
   private static final Duration SETTLE = Duration.ofSeconds(30);
-  private static final Pattern LISTENING =
-      Pattern.compile("TCP [^:]+:(\\d+), HTTP [^:]+:(\\d+), admin [^:]+:(\\d+)");
   private static final String UPGRADE =
       "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
@@ -76,13 +74,13 @@ class WebSocketCapacityIT {
                     "LB_ADMIN_PORT", "0",
                     "LB_INSTANCES", "2")));
     processes.add(lb);
-    Matcher ports = lb.awaitLog(LISTENING, STARTUP);
-    httpPort = Integer.parseInt(ports.group(2));
-    adminPort = Integer.parseInt(ports.group(3));
+    Map<String, Integer> ports = lb.awaitPorts(STARTUP);
+    httpPort = ports.get("http");
+    adminPort = ports.get("admin");
     client =
         fixture.clients.createWebSocketClient(
             new WebSocketClientOptions().setMaxConnections(TUNNELS * 2));
-    Eventually.check(STARTUP, () -> wsNodes().size() == 2);
+    Eventually.until(STARTUP, "the balancer lists both ws nodes", () -> wsNodes().size() == 2);
     // One small round first, so that the baseline holds what the first tunnels open for good.
     closeAll(openAll(20));
     awaitSettled();
@@ -156,8 +154,9 @@ class WebSocketCapacityIT {
 
   /** No tunnel left open, as the balancer and each backend count, and every fd given back. */
   private static void awaitSettled() {
-    Eventually.check(
+    Eventually.until(
         SETTLE,
+        "every tunnel is closed and uncounted",
         () ->
             activeTunnels() == 0
                 && wsNodes().values().stream()
@@ -168,7 +167,10 @@ class WebSocketCapacityIT {
   }
 
   private static void awaitBaselineFds() {
-    Eventually.check(SETTLE, () -> lb.openFds() <= baselineFds);
+    Eventually.until(
+        SETTLE,
+        "the balancer holds no more fds than at the baseline",
+        () -> lb.openFds() <= baselineFds);
   }
 
   private static void assertNoUnhandledExceptions() throws IOException {

@@ -163,7 +163,7 @@ class WebSocketProxyIT {
   void shouldSpreadKeepAliveHttpRequestsAcrossNodesWhenProxyingInfo() {
     Map<String, Integer> perNode = new HashMap<>();
     for (int i = 0; i < 12; i++) {
-      ClusterFixture.Reply reply = fixture.http(lb.httpPort(), "/info");
+      TestClients.Reply reply = fixture.http(lb.httpPort(), "/info");
       assertThat(reply.status()).isEqualTo(200);
       perNode.merge(reply.json().getString("node"), 1, Integer::sum);
     }

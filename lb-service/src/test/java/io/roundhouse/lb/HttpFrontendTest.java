@@ -2,9 +2,8 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roundhouse.cluster.ClusterNode;
-import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.testing.Eventually;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -16,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,23 +25,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plain HTTP through the balancer to a backend that shows what it received: a real HTTP server on a
- * real cluster member, registered in the real registry as a ws-service instance.
+ * Plain HTTP and WebSocket upgrades through the HTTP frontend to an origin that shows what it
+ * received: the fast tier, no cluster.
  */
-class HttpProxyIT {
+class HttpFrontendTest {
 
-  private static ClusterFixture fixture;
-  private static ClusterNode backendNode;
-  private static LbService lb;
+  private static Frontends frontends;
   private static final Set<Integer> backendSeenPorts = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void start() {
-    fixture = new ClusterFixture();
-    backendNode = fixture.cluster.join("http-1");
+    frontends =
+        new Frontends(
+            Map.of(
+                "LB_BACKEND_TIMEOUT", "700ms",
+                "LB_POOL_SIZE", "4",
+                "LB_TUNNEL_IDLE_TIMEOUT", "1s"));
     HttpServer backend =
-        backendNode
-            .vertx()
+        frontends
+            .origins
             .createHttpServer()
             .requestHandler(
                 req -> {
@@ -68,46 +70,38 @@ class HttpProxyIT {
                   }
                 });
     int port = backend.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
-    new HazelcastServiceRegistry(backendNode.vertx(), backendNode.hazelcast())
-        .register(
-            new ServiceInstance(
-                "http-1", ServiceInstance.WS, "127.0.0.1", port, backendNode.memberId()))
-        .timeout(30, TimeUnit.SECONDS)
-        .await();
-    lb =
-        fixture.lb(
-            Map.of(
-                "LB_BACKEND_TIMEOUT", "700ms",
-                "LB_POOL_SIZE", "4",
-                "LB_TUNNEL_IDLE_TIMEOUT", "1s"));
-    fixture.awaitNodes(lb, "ws", nodes -> nodes.containsKey("http-1"));
+    frontends.backendUp("http-1", ServiceInstance.WS, port);
   }
 
   @AfterAll
   static void stop() {
-    if (fixture != null) {
-      fixture.close();
-    }
-    if (backendNode != null) {
-      backendNode.close().timeout(30, TimeUnit.SECONDS).await();
+    if (frontends != null) {
+      frontends.close();
     }
   }
 
-  private static ClusterFixture.Reply get(String path) {
-    return fixture.http(lb.httpPort(), path, "X-Forwarded-For", "203.0.113.9");
+  private static TestClients.Reply get(String path) {
+    return frontends.clients.http(frontends.httpPort(), path, "X-Forwarded-For", "203.0.113.9");
+  }
+
+  private static void awaitBackendReleased() {
+    Eventually.until(
+        Duration.ofSeconds(20),
+        "the backend's count is released",
+        () -> frontends.active(ServiceInstance.WS, "http-1") == 0);
   }
 
   @Test
   void shouldAddForwardedHeadersWhenProxyingToBackend() {
-    ClusterFixture.Reply response = get("/headers");
+    TestClients.Reply response = get("/headers");
     JsonObject seen = response.json();
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(seen.getString("x-forwarded-for")).isEqualTo("203.0.113.9, 127.0.0.1");
     assertThat(seen.getString("x-forwarded-proto")).isEqualTo("http");
-    assertThat(seen.getString("x-forwarded-host")).isEqualTo("127.0.0.1:" + lb.httpPort());
+    assertThat(seen.getString("x-forwarded-host")).isEqualTo("127.0.0.1:" + frontends.httpPort());
     assertThat(seen.getString("forwarded"))
-        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + lb.httpPort() + "\"");
+        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + frontends.httpPort() + "\"");
   }
 
   @Test
@@ -122,7 +116,7 @@ class HttpProxyIT {
 
   @Test
   void shouldAnswer504WhenBackendDoesNotAnswerInTime() {
-    ClusterFixture.Reply response = get("/slow");
+    TestClients.Reply response = get("/slow");
 
     assertThat(response.status()).isEqualTo(504);
     assertThat(response.body()).contains("Gateway Timeout");
@@ -130,7 +124,7 @@ class HttpProxyIT {
 
   @Test
   void shouldAnswer502WhenBackendDropsTheConnection() {
-    ClusterFixture.Reply response = get("/reset");
+    TestClients.Reply response = get("/reset");
 
     assertThat(response.status()).isEqualTo(502);
     assertThat(response.body()).contains("Bad Gateway");
@@ -138,7 +132,7 @@ class HttpProxyIT {
 
   @Test
   void shouldAnswer400AndKeepServingWhenRequestIsMalformed() throws Exception {
-    try (Socket socket = TcpClients.connect(lb.httpPort())) {
+    try (Socket socket = TcpClients.connect(frontends.httpPort())) {
       socket.getOutputStream().write("NOT HTTP AT ALL\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
@@ -148,14 +142,11 @@ class HttpProxyIT {
   }
 
   private static UpgradeRejectedException rejectedUpgrade(String path) {
-    return fixture.rejectedUpgrade(lb.httpPort(), path);
+    return frontends.clients.rejectedUpgrade(frontends.httpPort(), path);
   }
 
   private static double websocketErrors(int status) {
-    return fixture.metric(
-        lb.adminPort(),
-        "roundhouse_gateway_errors_total",
-        Map.of("protocol", "websocket", "status", String.valueOf(status)));
+    return frontends.gatewayErrors("websocket", status);
   }
 
   @Test
@@ -168,7 +159,7 @@ class HttpProxyIT {
     assertThat(rejected.getBody().toString()).contains("Gateway Timeout");
     assertThat(websocketErrors(504)).isEqualTo(before + 1);
     // The backend's count is released with the abandoned upgrade.
-    fixture.awaitNodes(lb, "ws", nodes -> nodes.get("http-1").getLong("activeConnections") == 0);
+    awaitBackendReleased();
   }
 
   @Test
@@ -199,7 +190,7 @@ class HttpProxyIT {
     assertThat(seen.getString("connection")).isEqualToIgnoringCase("upgrade");
     assertThat(seen.getString("x-forwarded-for")).isEqualTo("127.0.0.1");
     assertThat(seen.getString("forwarded"))
-        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + lb.httpPort() + "\"");
+        .isEqualTo("for=127.0.0.1;proto=http;host=\"127.0.0.1:" + frontends.httpPort() + "\"");
   }
 
   private static String rejectedUpgradeBody(String path) {
@@ -210,7 +201,7 @@ class HttpProxyIT {
 
   @Test
   void shouldCloseAnIdleTunnelWhenTheTunnelIdleTimeoutPasses() {
-    WebSocketClient client = fixture.clients.createWebSocketClient();
+    WebSocketClient client = frontends.origins.createWebSocketClient();
     try {
       Promise<Buffer> echo = Promise.promise();
       Promise<Void> closed = Promise.promise();
@@ -221,7 +212,7 @@ class HttpProxyIT {
           .connect(
               new WebSocketConnectOptions()
                   .setHost("127.0.0.1")
-                  .setPort(lb.httpPort())
+                  .setPort(frontends.httpPort())
                   .setURI("/ws-echo"))
           .timeout(30, TimeUnit.SECONDS)
           .await();
@@ -231,7 +222,7 @@ class HttpProxyIT {
 
       // Nothing more is sent either way: the balancer's 1 s idle timeout closes the tunnel.
       closed.future().timeout(30, TimeUnit.SECONDS).await();
-      fixture.awaitNodes(lb, "ws", nodes -> nodes.get("http-1").getLong("activeConnections") == 0);
+      awaitBackendReleased();
     } finally {
       client.close();
     }

@@ -1,0 +1,103 @@
+package io.roundhouse.lb;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.roundhouse.config.Settings;
+import io.roundhouse.lb.backend.Backend;
+import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.http.GatewayErrors;
+import io.roundhouse.lb.http.HttpFrontendVerticle;
+import io.roundhouse.lb.tcp.TcpFrontendVerticle;
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.ScaledDeployment;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fast tier: the balancer's TCP and HTTP frontends in one plain Vert.x, fed through {@link
+ * BackendDirectory} directly, with origins the test starts in its own Vert.x. No Hazelcast, no
+ * registry, no admin port: what needs a cluster stays in the {@code *IT}s over {@link
+ * ClusterFixture}.
+ */
+final class Frontends implements AutoCloseable {
+
+  /** For the test's origins and clients: event loops of their own, as real peers have. */
+  final Vertx origins = Vertx.vertx();
+
+  final TestClients clients = new TestClients(origins);
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final BackendDirectory directory = new BackendDirectory();
+  final FrontendCounters counters = FrontendCounters.create();
+  private final Vertx vertx = Vertx.vertx();
+  private final int tcpPort;
+  private final int httpPort;
+
+  /** Starts both frontends on 127.0.0.1, port 0, with {@code LB_*} settings on top of defaults. */
+  Frontends(Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(Map.of("LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
+    env.putAll(settings);
+    env.putAll(Map.of("LB_TCP_PORT", "0", "LB_HTTP_PORT", "0"));
+    LbConfig config = LbConfig.from(Settings.of(env));
+    BackendConnector connector =
+        new BackendConnector(directory, config.strategy()::create, config.connectAttempts());
+    GatewayErrors errors = new GatewayErrors(registry);
+    tcpPort =
+        ScaledDeployment.deploy(
+                vertx, 0, 1, port -> new TcpFrontendVerticle(config, port, connector, counters))
+            .timeout(30, TimeUnit.SECONDS)
+            .await()
+            .port();
+    httpPort =
+        ScaledDeployment.deploy(
+                vertx,
+                0,
+                1,
+                port -> new HttpFrontendVerticle(config, port, connector, counters, errors))
+            .timeout(30, TimeUnit.SECONDS)
+            .await()
+            .port();
+  }
+
+  Frontends() {
+    this(Map.of());
+  }
+
+  int tcpPort() {
+    return tcpPort;
+  }
+
+  int httpPort() {
+    return httpPort;
+  }
+
+  /** Lists an origin as a live backend, as a registry push would. */
+  void backendUp(String id, String service, int port) {
+    directory.instanceUp(new ServiceInstance(id, service, "127.0.0.1", port, "member-" + id));
+  }
+
+  /** The balancer's own count of open connections to one backend. */
+  long active(String service, String id) {
+    return directory.live(service).stream()
+        .filter(b -> b.id().equals(id))
+        .mapToLong(Backend::activeConnections)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(id + " is not a live " + service + " backend"));
+  }
+
+  /** How many answers of {@code status} the balancer gave itself on {@code protocol}. */
+  double gatewayErrors(String protocol, int status) {
+    return registry
+        .get("roundhouse.gateway.errors")
+        .tags("protocol", protocol, "status", String.valueOf(status))
+        .counter()
+        .count();
+  }
+
+  @Override
+  public void close() {
+    vertx.close().timeout(30, TimeUnit.SECONDS).await();
+    origins.close().timeout(30, TimeUnit.SECONDS).await();
+  }
+}

@@ -1,0 +1,213 @@
+package io.roundhouse.lb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.roundhouse.config.Settings;
+import io.roundhouse.echo.EchoConfig;
+import io.roundhouse.echo.EchoVerticle;
+import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.ScaledDeployment;
+import io.roundhouse.stats.ConnectionCounter;
+import io.roundhouse.testing.Eventually;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The L4 splice through the TCP frontend to in-process echo origins: bytes, half-close,
+ * backpressure and failover. The fast tier, no cluster; the spread over cluster members and the
+ * descriptors are {@link TcpProxyIT}'s.
+ */
+class TcpFrontendTest {
+
+  private static Frontends frontends;
+
+  @BeforeAll
+  static void start() {
+    frontends = new Frontends();
+    frontends.backendUp("echo-1", ServiceInstance.ECHO, echoOrigin(frontends));
+    frontends.backendUp("echo-2", ServiceInstance.ECHO, echoOrigin(frontends));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (frontends != null) {
+      frontends.close();
+    }
+  }
+
+  /** The echo service's own verticle, on the origins' Vert.x; returns its port. */
+  private static int echoOrigin(Frontends on) {
+    EchoConfig config =
+        EchoConfig.from(Settings.of(Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0")));
+    return ScaledDeployment.deploy(
+            on.origins, 0, 1, port -> new EchoVerticle(config, port, new ConnectionCounter()))
+        .timeout(30, TimeUnit.SECONDS)
+        .await()
+        .port();
+  }
+
+  private static int refusingPort() throws Exception {
+    try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return free.getLocalPort();
+    }
+  }
+
+  private static void awaitReleased(String id) {
+    Eventually.until(
+        Duration.ofSeconds(20),
+        id + "'s count is released",
+        () -> frontends.active(ServiceInstance.ECHO, id) == 0);
+  }
+
+  @Test
+  void shouldDialTheNextBackendWhenOneRefuses() throws Exception {
+    frontends.backendUp("echo-dead", ServiceInstance.ECHO, refusingPort());
+    try {
+      for (int i = 0; i < 6; i++) {
+        try (Socket socket = TcpClients.connect(frontends.tcpPort())) {
+          TcpClients.roundTrip(socket, "try " + i);
+        }
+      }
+      long failed =
+          frontends.directory.live(ServiceInstance.ECHO).stream()
+              .filter(b -> b.id().equals("echo-dead"))
+              .findFirst()
+              .orElseThrow()
+              .failedConnects();
+      assertThat(failed).as("dials of the dead backend").isPositive();
+    } finally {
+      frontends.directory.instanceDown("echo-dead");
+    }
+    awaitReleased("echo-1");
+    awaitReleased("echo-2");
+  }
+
+  @Test
+  void shouldCloseTheClientAtOnceWhenNoBackendIsLive() throws Exception {
+    try (Frontends empty = new Frontends();
+        Socket socket = TcpClients.connect(empty.tcpPort())) {
+      socket.setSoTimeout(10_000);
+      int first;
+      try {
+        first = socket.getInputStream().read();
+      } catch (SocketException reset) {
+        first = -1;
+      }
+      assertThat(first).as("EOF or a reset, never a read timeout").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void shouldCountEachSpliceAgainstItsBackendAndReleaseItWhenTheClientCloses() throws Exception {
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Socket socket = TcpClients.connect(frontends.tcpPort());
+        TcpClients.roundTrip(socket, "held " + i);
+        open.add(socket);
+      }
+      assertThat(
+              frontends.active(ServiceInstance.ECHO, "echo-1")
+                  + frontends.active(ServiceInstance.ECHO, "echo-2"))
+          .isEqualTo(4);
+    } finally {
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
+    awaitReleased("echo-1");
+    awaitReleased("echo-2");
+  }
+
+  @Test
+  void shouldEchoMultiMegabytePayloadByteExactWhenClientHalfCloses() throws Exception {
+    byte[] payload = new byte[4 * 1024 * 1024 + 17];
+    new Random(42).nextBytes(payload);
+
+    byte[] echoed = TcpClients.echoWithHalfClose(frontends.tcpPort(), payload);
+
+    assertThat(echoed).hasSize(payload.length);
+    assertThat(echoed).isEqualTo(payload);
+  }
+
+  @Test
+  void shouldDeliverEveryEchoedByteWhenClientHalfClosesRightAfterConnecting() throws Exception {
+    // The FIN can reach the balancer before the backend is dialled: it must be held, in order.
+    for (int i = 0; i < 20; i++) {
+      byte[] payload = ("short message " + i).getBytes();
+      assertThat(TcpClients.echoWithHalfClose(frontends.tcpPort(), payload)).isEqualTo(payload);
+    }
+  }
+
+  @Test
+  void shouldStopReadingFromClientWhenClientDoesNotReadEchoes() throws Exception {
+    long target = 256L * 1024 * 1024;
+    long written = 0;
+    Random pattern = new Random(7);
+    try (SocketChannel channel = SocketChannel.open()) {
+      channel.socket().setReceiveBufferSize(64 * 1024);
+      channel.socket().setSendBufferSize(64 * 1024);
+      channel.connect(new InetSocketAddress("127.0.0.1", frontends.tcpPort()));
+      channel.configureBlocking(false);
+      ByteBuffer chunk = ByteBuffer.allocate(64 * 1024).limit(0);
+      long lastProgress = System.nanoTime();
+      long hardStop = System.nanoTime() + 20_000_000_000L;
+      // Write without ever reading until no byte is accepted for 1.5 s (or the target is hit).
+      while (written < target && System.nanoTime() < hardStop) {
+        if (!chunk.hasRemaining()) {
+          chunk.clear();
+          byte[] bytes = new byte[chunk.capacity()];
+          pattern.nextBytes(bytes);
+          chunk.put(bytes).flip();
+        }
+        int n = channel.write(chunk);
+        if (n > 0) {
+          written += n;
+          lastProgress = System.nanoTime();
+        } else if (System.nanoTime() - lastProgress > 1_500_000_000L) {
+          break;
+        } else {
+          Thread.sleep(5);
+        }
+      }
+      // Stalled far below the target: the balancer and the backend stopped reading.
+      assertThat(written).isLessThan(128L * 1024 * 1024);
+
+      // Reading everything back yields the same bytes: nothing was lost while paused.
+      channel.configureBlocking(true);
+      channel.shutdownOutput();
+      Random check = new Random(7);
+      InputStream in = channel.socket().getInputStream();
+      long verified = 0;
+      byte[] expected = new byte[64 * 1024];
+      byte[] actual = new byte[64 * 1024];
+      while (verified < written) {
+        check.nextBytes(expected);
+        int len = (int) Math.min(expected.length, written - verified);
+        int read = in.readNBytes(actual, 0, len);
+        assertThat(read).isEqualTo(len);
+        for (int i = 0; i < len; i++) {
+          if (actual[i] != expected[i]) {
+            throw new AssertionError("byte " + (verified + i) + " differs");
+          }
+        }
+        verified += len;
+      }
+      assertThat(in.read()).isEqualTo(-1);
+    }
+  }
+}
