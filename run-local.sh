@@ -27,7 +27,7 @@ Environment:
   RUN_LOCAL_PARALLEL    backends starting at once (default: half the CPUs, at least 1)
   SHUTDOWN_GRACE        how long nodes drain open connections on Ctrl-C (default 5s here)
   MAVEN_ARGS            extra Maven arguments for the build, e.g. MAVEN_ARGS=-o
-  Other service settings (LB_STRATEGY, ROUNDHOUSE_LOG_LEVEL, ...) pass through; see README.md.
+  Other service settings (LB_STRATEGY, ROUNDHOUSE_LOG_LEVEL, ...) pass through; see docs/CONFIGURATION.md.
 
 Logs: .run-local/logs/<node>.log, one per node, truncated at every start.
 EOF

@@ -4,7 +4,9 @@ import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.config.Settings;
 import io.roundhouse.runtime.Launcher;
 
-/** {@code java -jar lb-service-all.jar}: settings from the environment, see the README. */
+/**
+ * {@code java -jar lb-service-all.jar}: settings from the environment, see docs/CONFIGURATION.md.
+ */
 public final class LbMain {
 
   private LbMain() {}
