@@ -216,7 +216,16 @@ class EchoServiceIT {
     // the FIN reaches the server while most of the echo is still queued there.
     if (awaitStall(sent, payload.length) == payload.length) {
       writer.get(READ_TIMEOUT_MS, TimeUnit.MILLISECONDS); // half-closed before reading a byte
-      Thread.sleep(500); // lets the FIN reach the server before we drain anything
+      // Lets the FIN reach the server before we drain anything: it has once the server's kernel
+      // acknowledged it; if the server's window closed first, it can get there only once we read.
+      Eventually.until(
+          "the server acknowledged our FIN, or has no room for what we still send",
+          () -> {
+            TcpState tcp = TcpState.of(socket);
+            return tcp.finAcknowledged() || tcp.probingZeroWindow();
+          },
+          () -> TcpState.of(socket));
+      System.out.println("Before reading the echo: " + TcpState.of(socket));
     }
     byte[] received = readToEof(socket, payload.length);
 
