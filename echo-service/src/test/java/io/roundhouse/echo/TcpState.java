@@ -2,13 +2,16 @@ package io.roundhouse.echo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel's view of a connected IPv4 client socket, read from Linux's {@code /proc/net/tcp}:
- * what Java does not tell, such as whether the peer has acknowledged our FIN.
+ * The kernel's view of a connected IPv4 socket, read from Linux's {@code /proc/net/tcp}: what Java
+ * does not tell, such as whether the peer has acknowledged our FIN.
  */
 final class TcpState {
 
@@ -33,15 +36,15 @@ final class TcpState {
     this.timer = timer;
   }
 
-  /** The row of the connection from {@code socket}'s local port to its remote port. */
+  /** The row of {@code socket}'s connection: its local address and port, its remote ones. */
   static TcpState of(Socket socket) {
-    String local = String.format("%04X", socket.getLocalPort());
-    String remote = String.format("%04X", socket.getPort());
+    String local = address(socket.getLocalAddress(), socket.getLocalPort());
+    String remote = address(socket.getInetAddress(), socket.getPort());
     try {
       for (String line : Files.readAllLines(PROC_NET_TCP)) {
         // sl local_address rem_address st tx_queue:rx_queue tr:tm->when ...
         String[] f = line.trim().split("\\s+");
-        if (f.length > 5 && port(f[1]).equals(local) && port(f[2]).equals(remote)) {
+        if (f.length > 5 && f[1].equals(local) && f[2].equals(remote)) {
           return new TcpState(
               line.trim(), Integer.parseInt(f[3], 16), Integer.parseInt(f[5].split(":")[0], 16));
         }
@@ -49,11 +52,13 @@ final class TcpState {
     } catch (IOException e) {
       throw new UncheckedIOException("these tests read TCP states from " + PROC_NET_TCP, e);
     }
-    throw new AssertionError("no connection :" + local + " -> :" + remote + " in " + PROC_NET_TCP);
+    throw new AssertionError("no connection " + local + " -> " + remote + " in " + PROC_NET_TCP);
   }
 
-  private static String port(String address) {
-    return address.substring(address.indexOf(':') + 1);
+  /** As the kernel prints it: the IPv4 address as a number in this machine's byte order. */
+  private static String address(InetAddress ip, int port) {
+    int number = ByteBuffer.wrap(ip.getAddress()).order(ByteOrder.nativeOrder()).getInt();
+    return String.format("%08X:%04X", number, port);
   }
 
   /** The peer's kernel has received and acknowledged our FIN. */
