@@ -10,6 +10,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/cluster.sh
+source bench/cluster.sh
 duration=15s
 connections=64
 while (($# > 0)); do
@@ -22,24 +24,7 @@ done
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
 export RUN_LOCAL_JAVA_OPTS="-Xms256m -Xmx512m -XX:+UseParallelGC -Djava.net.preferIPv4Stack=true"
-out=$(mktemp)
-./run-local.sh --echo 0 --ws 3 >"$out" 2>&1 &
-cluster_pid=$!
-stop_cluster() {
-  if kill -0 "$cluster_pid" 2>/dev/null; then
-    kill -TERM "$cluster_pid"
-    wait "$cluster_pid" || true
-  fi
-  rm -f "$out"
-}
-trap stop_cluster EXIT
-
-for _ in $(seq 1 180); do
-  grep -q "Roundhouse is up" "$out" && break
-  kill -0 "$cluster_pid" 2>/dev/null || { cat "$out"; exit 1; }
-  sleep 1
-done
-grep -q "Roundhouse is up" "$out" || { echo "bench: cluster did not come up" >&2; cat "$out"; exit 1; }
+start_cluster --echo 0 --ws 3
 
 # The load generator gets one core, the cluster the rest.
 gen=(wrk -t1 -c"$connections" -d"$duration" --latency)

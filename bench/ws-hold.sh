@@ -13,6 +13,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# shellcheck source=bench/cluster.sh
+source bench/cluster.sh
 count=9500
 while (($# > 0)); do
   case $1 in
@@ -21,25 +23,8 @@ while (($# > 0)); do
   esac
 done
 
-out=$(mktemp)
-./run-local.sh --echo 0 --ws 3 >"$out" 2>&1 &
-cluster_pid=$!
-stop_cluster() {
-  if kill -0 "$cluster_pid" 2>/dev/null; then
-    kill -TERM "$cluster_pid"
-    wait "$cluster_pid" || true
-  fi
-  rm -f "$out"
-}
-trap stop_cluster EXIT
-
-for _ in $(seq 1 180); do
-  grep -q "Roundhouse is up" "$out" && break
-  kill -0 "$cluster_pid" 2>/dev/null || { cat "$out"; exit 1; }
-  sleep 1
-done
-grep -q "Roundhouse is up" "$out" || { echo "bench: cluster did not come up" >&2; cat "$out"; exit 1; }
-lb_pid=$(sed -n 's/.*started lb-1 (pid \([0-9]*\)).*/\1/p' "$out" | head -n 1)
+start_cluster --echo 0 --ws 3
+lb_pid=$(sed -n 's/.*started lb-1 (pid \([0-9]*\)).*/\1/p' "$cluster_out" | head -n 1)
 [[ -n $lb_pid ]] || { echo "bench: no lb-1 pid in run-local's output" >&2; exit 1; }
 jar=$(ls ws-service/target/ws-service-*-all.jar | head -n 1)
 lb_flags=$(tr '\0' ' ' <"/proc/$lb_pid/cmdline" | sed 's/^java //; s/ -jar .*//')
