@@ -6,6 +6,7 @@ import io.roundhouse.config.Checks;
 import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.lb.balance.Strategies;
+import io.roundhouse.lb.limit.LimitsConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.time.Duration;
  * @param backendTimeout how long a backend may take to answer a request (504 after)
  * @param poolSize pooled keep-alive connections per backend
  * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
+ * @param limits connection caps, queues and client rates
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
@@ -50,6 +52,7 @@ public record LbConfig(
     Duration backendTimeout,
     int poolSize,
     Duration shutdownGrace,
+    LimitsConfig limits,
     MetricsConfig metrics,
     ClusterConfig cluster) {
 
@@ -86,6 +89,9 @@ public record LbConfig(
     Checks.positive("LB_BACKEND_TIMEOUT", backendTimeout);
     Checks.positive("LB_POOL_SIZE", poolSize);
     Checks.nonNegative("SHUTDOWN_GRACE", shutdownGrace);
+    if (limits == null) {
+      throw new ConfigException("limits are required");
+    }
     if (metrics == null) {
       throw new ConfigException("metrics settings are required");
     }
@@ -112,6 +118,7 @@ public record LbConfig(
         s.duration("LB_BACKEND_TIMEOUT", DEFAULT_BACKEND_TIMEOUT),
         s.integer("LB_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
         s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
+        LimitsConfig.from(s),
         MetricsConfig.from(s),
         ClusterConfig.from(s));
   }

@@ -2,13 +2,17 @@ package io.roundhouse.lb;
 
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.lb.admin.AdminVerticle;
+import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
+import io.roundhouse.lb.limit.Limits;
+import io.roundhouse.lb.limit.WaitQueues;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.HazelcastServiceRegistry;
+import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.registry.ServiceRegistry;
 import io.roundhouse.runtime.Launcher;
 import io.roundhouse.runtime.Readiness;
@@ -19,6 +23,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,12 +90,19 @@ public final class LbService implements Launcher.Running {
    * three listen.
    */
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
-    BackendDirectory directory = new BackendDirectory(new BackendMeters(node.metrics()));
-    BackendConnector connector =
-        new BackendConnector(directory, config.strategy()::create, config.connectAttempts());
+    Limits limits =
+        new Limits(
+            config.limits(),
+            node.vertx(),
+            node.metrics().registry(),
+            List.of(ServiceInstance.ECHO, ServiceInstance.WS));
+    BackendDirectory directory =
+        new BackendDirectory(new BackendMeters(node.metrics()).andThen(wakeQueue(limits.queues())));
+    BackendConnector connector = connector(config, directory, limits);
     FrontendCounters counters = FrontendCounters.create();
     counters.register(node.metrics());
-    GatewayErrors errors = new GatewayErrors(node.metrics().registry());
+    GatewayErrors errors =
+        new GatewayErrors(node.metrics().registry(), limits, config.limits().retryAfter());
     Readiness readiness = Readiness.ofBalancer(node);
     MessageConsumer<JsonObject> statsConsumer =
         node.vertx()
@@ -109,7 +121,7 @@ public final class LbService implements Launcher.Running {
                         node.vertx(),
                         config.tcpPort(),
                         config.instances(),
-                        port -> new TcpFrontendVerticle(config, port, connector, counters))
+                        port -> new TcpFrontendVerticle(config, port, connector, counters, limits))
                     .map(p::withTcp))
         .compose(
             p ->
@@ -117,7 +129,9 @@ public final class LbService implements Launcher.Running {
                         node.vertx(),
                         config.httpPort(),
                         config.instances(),
-                        port -> new HttpFrontendVerticle(config, port, connector, counters, errors))
+                        port ->
+                            new HttpFrontendVerticle(
+                                config, port, connector, counters, errors, limits))
                     .map(p::withHttp))
         .compose(
             p ->
@@ -127,9 +141,36 @@ public final class LbService implements Launcher.Running {
                         1,
                         port ->
                             new AdminVerticle(
-                                config, port, directory, counters, readiness, node.metrics()))
+                                config,
+                                port,
+                                directory,
+                                counters,
+                                limits,
+                                readiness,
+                                node.metrics()))
                     .map(admin -> new LbService(p, admin)))
         .onSuccess(lb -> lb.serving(config));
+  }
+
+  /** Chooses and dials backends, each up to its cap, queueing past it. */
+  static BackendConnector connector(LbConfig config, BackendDirectory directory, Limits limits) {
+    return new BackendConnector(
+        directory,
+        config.strategy()::create,
+        config.connectAttempts(),
+        config.limits().backendMaxConnections(),
+        limits.queues(),
+        config.limits().queueTimeout());
+  }
+
+  /** A backend that joins is a free slot for whoever waits in its service's queue. */
+  static BackendDirectory.Changes wakeQueue(WaitQueues queues) {
+    return new BackendDirectory.Changes() {
+      @Override
+      public void added(Backend backend) {
+        queues.freed(backend.service());
+      }
+    };
   }
 
   /** Ready from here on; the log line names the bound ports (port 0 picks free ones). */

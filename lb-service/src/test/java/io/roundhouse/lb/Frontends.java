@@ -7,11 +7,13 @@ import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
+import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.ScaledDeployment;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +30,8 @@ final class Frontends implements AutoCloseable {
 
   final TestClients clients = new TestClients(origins);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final BackendDirectory directory = new BackendDirectory();
+  final BackendDirectory directory;
+  final Limits limits;
   final FrontendCounters counters = FrontendCounters.create();
   private final Vertx vertx = Vertx.vertx();
   private final int tcpPort;
@@ -40,12 +43,18 @@ final class Frontends implements AutoCloseable {
     env.putAll(settings);
     env.putAll(Map.of("LB_TCP_PORT", "0", "LB_HTTP_PORT", "0"));
     LbConfig config = LbConfig.from(Settings.of(env));
-    BackendConnector connector =
-        new BackendConnector(directory, config.strategy()::create, config.connectAttempts());
-    GatewayErrors errors = new GatewayErrors(registry);
+    limits =
+        new Limits(
+            config.limits(), vertx, registry, List.of(ServiceInstance.ECHO, ServiceInstance.WS));
+    directory = new BackendDirectory(LbService.wakeQueue(limits.queues()));
+    BackendConnector connector = LbService.connector(config, directory, limits);
+    GatewayErrors errors = new GatewayErrors(registry, limits, config.limits().retryAfter());
     tcpPort =
         ScaledDeployment.deploy(
-                vertx, 0, 1, port -> new TcpFrontendVerticle(config, port, connector, counters))
+                vertx,
+                0,
+                1,
+                port -> new TcpFrontendVerticle(config, port, connector, counters, limits))
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();
@@ -54,7 +63,7 @@ final class Frontends implements AutoCloseable {
                 vertx,
                 0,
                 1,
-                port -> new HttpFrontendVerticle(config, port, connector, counters, errors))
+                port -> new HttpFrontendVerticle(config, port, connector, counters, errors, limits))
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();

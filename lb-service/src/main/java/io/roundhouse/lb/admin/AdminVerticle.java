@@ -3,6 +3,7 @@ package io.roundhouse.lb.admin;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.runtime.OpsRoutes;
@@ -26,6 +27,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final int port;
   private final BackendDirectory directory;
   private final FrontendCounters counters;
+  private final Limits limits;
   private final Readiness readiness;
   private final NodeMetrics metrics;
   private HttpServer server;
@@ -38,12 +40,14 @@ public final class AdminVerticle extends VerticleBase implements Listener {
       int port,
       BackendDirectory directory,
       FrontendCounters counters,
+      Limits limits,
       Readiness readiness,
       NodeMetrics metrics) {
     this.config = config;
     this.port = port;
     this.directory = directory;
     this.counters = counters;
+    this.limits = limits;
     this.readiness = readiness;
     this.metrics = metrics;
   }
@@ -91,7 +95,8 @@ public final class AdminVerticle extends VerticleBase implements Listener {
         .put("balancer", config.nodeId())
         .put("tcp", counts(counters.tcp()))
         .put("http", counts(counters.http()))
-        .put("webSocket", counts(counters.webSocket()));
+        .put("webSocket", counts(counters.webSocket()))
+        .put("limits", LimitsView.render(limits));
   }
 
   private static JsonObject counts(io.roundhouse.stats.ConnectionCounter counter) {

@@ -57,16 +57,28 @@ public final class Backend implements Candidate {
     dialFailed = false;
   }
 
-  /** A proxied connection (or in-flight request) to this backend opened. */
-  public void opened() {
-    active.incrementAndGet();
-    total.incrementAndGet();
+  /**
+   * Takes one of its connection slots, for a dial and what follows, if fewer than {@code max} are
+   * taken ({@code 0}: no cap); given back with {@link #closed()}.
+   */
+  public boolean tryOpen(int max) {
+    while (true) {
+      long now = active.get();
+      if (max > 0 && now >= max) {
+        return false;
+      }
+      if (active.compareAndSet(now, now + 1)) {
+        total.incrementAndGet();
+        return true;
+      }
+    }
   }
 
   public void closed() {
     active.decrementAndGet();
   }
 
+  /** Connections and in-flight requests it holds, dials under way included. */
   @Override
   public long activeConnections() {
     return active.get();

@@ -1,7 +1,11 @@
 package io.roundhouse.lb.backend;
 
 import io.roundhouse.lb.balance.BalancingStrategy;
+import io.roundhouse.lb.limit.LimitExceededException;
+import io.roundhouse.lb.limit.Rejection;
+import io.roundhouse.lb.limit.WaitQueues;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * Chooses a backend with the strategy and dials it; when dialling fails, marks the backend failed
  * and tries the next one, up to a bound, so a dead backend costs no client its connection. Failed
  * backends are skipped while any other is left, until the registry or a success clears them.
+ *
+ * <p>With a per-backend cap, a backend at its cap is not chosen; when every backend is, the dial
+ * waits in the service's queue for a slot, up to the queue timeout.
  */
 public final class BackendConnector {
 
@@ -25,53 +32,116 @@ public final class BackendConnector {
   private final Supplier<BalancingStrategy> strategyFactory;
   private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
   private final int maxAttempts;
+  private final int backendMaxConnections;
+  private final WaitQueues queues;
+  private final Duration queueTimeout;
+
+  /** No cap per backend, and no queue. */
+  public BackendConnector(
+      BackendDirectory directory, Supplier<BalancingStrategy> strategyFactory, int maxAttempts) {
+    this(directory, strategyFactory, maxAttempts, 0, null, Duration.ZERO);
+  }
 
   /**
    * @param strategyFactory makes one strategy per service, so that traffic to one service never
    *     skews the turns of another
+   * @param backendMaxConnections slots per backend; 0 = no cap (and {@code queues} unused)
    */
   public BackendConnector(
-      BackendDirectory directory, Supplier<BalancingStrategy> strategyFactory, int maxAttempts) {
+      BackendDirectory directory,
+      Supplier<BalancingStrategy> strategyFactory,
+      int maxAttempts,
+      int backendMaxConnections,
+      WaitQueues queues,
+      Duration queueTimeout) {
     this.directory = directory;
     this.strategyFactory = strategyFactory;
     this.maxAttempts = maxAttempts;
+    this.backendMaxConnections = backendMaxConnections;
+    this.queues = queues;
+    this.queueTimeout = queueTimeout;
   }
 
   public <T> Future<Lease<T>> connect(String service, Function<Backend, Future<T>> dial) {
-    return attempt(service, dial, new HashSet<>(), maxAttempts, null);
+    return attempt(new Dial<>(service, dial), maxAttempts, null);
   }
 
-  private <T> Future<Lease<T>> attempt(
-      String service,
-      Function<Backend, Future<T>> dial,
-      Set<String> tried,
-      int attemptsLeft,
-      Throwable lastError) {
+  /** One client's dial: what it tried, and when its wait in the queue must end. */
+  private static final class Dial<T> {
+    final String service;
+    final Function<Backend, Future<T>> dial;
+    final Set<String> tried = new HashSet<>();
+    long queueDeadline;
+
+    Dial(String service, Function<Backend, Future<T>> dial) {
+      this.service = service;
+      this.dial = dial;
+    }
+  }
+
+  private <T> Future<Lease<T>> attempt(Dial<T> d, int attemptsLeft, Throwable lastError) {
     List<Backend> untried =
-        directory.live(service).stream().filter(b -> !tried.contains(b.id())).toList();
+        directory.live(d.service).stream().filter(b -> !d.tried.contains(b.id())).toList();
     if (untried.isEmpty() || attemptsLeft == 0) {
       String why =
-          tried.isEmpty()
-              ? "no live " + service + " backend"
-              : "no " + service + " backend reachable after " + tried.size() + " attempt(s)";
+          d.tried.isEmpty()
+              ? "no live " + d.service + " backend"
+              : "no " + d.service + " backend reachable after " + d.tried.size() + " attempt(s)";
       return Future.failedFuture(new NoBackendException(why, lastError));
     }
-    List<Backend> healthy = untried.stream().filter(Backend::healthy).toList();
-    BalancingStrategy strategy = strategies.computeIfAbsent(service, s -> strategyFactory.get());
-    Backend chosen = strategy.choose(healthy.isEmpty() ? untried : healthy);
-    tried.add(chosen.id());
-    return dial.apply(chosen)
+    List<Backend> free =
+        backendMaxConnections == 0
+            ? untried
+            : untried.stream().filter(b -> b.activeConnections() < backendMaxConnections).toList();
+    if (free.isEmpty()) {
+      return queue(d, attemptsLeft, lastError);
+    }
+    List<Backend> healthy = free.stream().filter(Backend::healthy).toList();
+    BalancingStrategy strategy = strategies.computeIfAbsent(d.service, s -> strategyFactory.get());
+    Backend chosen = strategy.choose(healthy.isEmpty() ? free : healthy);
+    if (!chosen.tryOpen(backendMaxConnections)) {
+      // Another event loop took its last slot since we looked: look again.
+      return attempt(d, attemptsLeft, lastError);
+    }
+    d.tried.add(chosen.id());
+    return d.dial
+        .apply(chosen)
         .map(
             value -> {
               chosen.markDialled();
-              return new Lease<>(chosen, value);
+              return new Lease<>(chosen, value, () -> release(chosen));
             })
         .recover(
             err -> {
+              release(chosen);
               LOG.warn(
                   "Dial to backend {} failed: {}; trying another", chosen.id(), err.toString());
               chosen.markDialFailed();
-              return attempt(service, dial, tried, attemptsLeft - 1, err);
+              return attempt(d, attemptsLeft - 1, err);
             });
+  }
+
+  /** Every untried backend is at its cap: wait for a slot, within the queue timeout overall. */
+  private <T> Future<Lease<T>> queue(Dial<T> d, int attemptsLeft, Throwable lastError) {
+    long now = System.nanoTime();
+    if (d.queueDeadline == 0) {
+      d.queueDeadline = now + queueTimeout.toNanos();
+    }
+    long left = d.queueDeadline - now;
+    if (left <= 0) {
+      return Future.failedFuture(
+          new LimitExceededException(
+              Rejection.QUEUE_TIMEOUT, "no " + d.service + " backend free in time"));
+    }
+    return queues
+        .await(d.service, Duration.ofNanos(left))
+        .compose(v -> attempt(d, attemptsLeft, lastError));
+  }
+
+  private void release(Backend backend) {
+    backend.closed();
+    if (queues != null) {
+      queues.freed(backend.service());
+    }
   }
 }

@@ -27,6 +27,24 @@ public final class BackendDirectory implements RegistryListener {
     default void added(Backend backend) {}
 
     default void removed(Backend backend) {}
+
+    /** Tells this, then {@code next}. */
+    default Changes andThen(Changes next) {
+      Changes first = this;
+      return new Changes() {
+        @Override
+        public void added(Backend backend) {
+          first.added(backend);
+          next.added(backend);
+        }
+
+        @Override
+        public void removed(Backend backend) {
+          first.removed(backend);
+          next.removed(backend);
+        }
+      };
+    }
   }
 
   private final Map<String, Backend> byId = new ConcurrentHashMap<>();
@@ -59,6 +77,7 @@ public final class BackendDirectory implements RegistryListener {
     if (existing == null) {
       Backend added = new Backend(instance);
       byId.put(instance.id(), added);
+      rebuild();
       changes.added(added);
       LOG.info(
           "Backend up: {} ({} at {}:{})",

@@ -10,12 +10,16 @@ public final class Lease<T> {
 
   private final Backend backend;
   private final T value;
+  private final Runnable onRelease;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  Lease(Backend backend, T value) {
+  /**
+   * @param onRelease gives the backend's slot back, once
+   */
+  Lease(Backend backend, T value, Runnable onRelease) {
     this.backend = backend;
     this.value = value;
-    backend.opened();
+    this.onRelease = onRelease;
   }
 
   public Backend backend() {
@@ -28,7 +32,7 @@ public final class Lease<T> {
 
   public void release() {
     if (released.compareAndSet(false, true)) {
-      backend.closed();
+      onRelease.run();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.roundhouse.lb.http;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
@@ -34,6 +35,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
   private final BackendConnector connector;
   private final FrontendCounters counters;
   private final GatewayErrors errors;
+  private final Limits limits;
   private HttpServer server;
 
   public HttpFrontendVerticle(
@@ -41,12 +43,14 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
       int port,
       BackendConnector connector,
       FrontendCounters counters,
-      GatewayErrors errors) {
+      GatewayErrors errors,
+      Limits limits) {
     this.config = config;
     this.port = port;
     this.connector = connector;
     this.counters = counters;
     this.errors = errors;
+    this.limits = limits;
   }
 
   @Override
@@ -76,6 +80,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     WebSocketTunnel tunnel =
         new WebSocketTunnel(vertx, config, connector, tunnelClient, counters, errors);
+    Admission admission = new Admission(limits, errors);
     server =
         vertx
             .createHttpServer(
@@ -89,13 +94,20 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
             .connectionHandler(
                 connection -> {
                   counters.http().opened();
-                  connection.closeHandler(v -> counters.http().closed());
+                  Runnable admitted = admission.connected(connection);
+                  connection.closeHandler(
+                      v -> {
+                        counters.http().closed();
+                        admitted.run();
+                      });
                 })
             .requestHandler(
                 request -> {
                   if (isUpgrade(request)) {
-                    tunnel.handle(request);
-                  } else {
+                    if (admission.admit(request, GatewayErrors.WEBSOCKET)) {
+                      tunnel.handle(request);
+                    }
+                  } else if (admission.admit(request, GatewayErrors.HTTP)) {
                     proxy.handle(request);
                   }
                 });

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
@@ -39,8 +40,14 @@ final class ProxyInterceptors implements ProxyInterceptor {
                       .request()
                       .response()
                       .setStatusCode(status)
-                      .putHeader("Content-Type", "text/plain; charset=utf-8")
-                      .setBody(Body.body(Buffer.buffer(GatewayErrors.message(status))));
+                      .setBody(
+                          Body.body(
+                              Buffer.buffer(GatewayErrors.message(status)),
+                              MediaType.parse("text/plain; charset=utf-8")));
+              String wait = errors.retryAfter(status);
+              if (wait != null) {
+                response.putHeader("Retry-After", wait);
+              }
               return Future.succeededFuture(response);
             });
   }

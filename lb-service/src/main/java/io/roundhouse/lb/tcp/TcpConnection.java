@@ -2,6 +2,8 @@ package io.roundhouse.lb.tcp;
 
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
+import io.roundhouse.lb.limit.LimitExceededException;
+import io.roundhouse.lb.limit.RejectionCounter;
 import io.roundhouse.net.Relay;
 import io.roundhouse.net.Sockets;
 import io.roundhouse.net.Splice;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One proxied TCP connection. The inbound side's bytes (and FIN) are held while a backend is chosen
- * and dialled, then both sides are spliced. No backend: the client is closed at once.
+ * and dialled, then both sides are spliced. No backend, or none free within the queue timeout: the
+ * client is closed.
  */
 final class TcpConnection {
 
@@ -24,17 +27,31 @@ final class TcpConnection {
   private final BackendConnector connector;
   private final NetClient outboundClient;
   private final ConnectionCounter inboundCounter;
+  private final RejectionCounter rejections;
+  private final Runnable onEnd;
   private boolean inboundClosed;
 
+  /**
+   * @param onEnd gives back what admitting the client took (its places under the limits), once
+   */
   TcpConnection(
       NetSocket inbound,
       BackendConnector connector,
       NetClient outboundClient,
-      ConnectionCounter inboundCounter) {
+      ConnectionCounter inboundCounter,
+      RejectionCounter rejections,
+      Runnable onEnd) {
     this.inbound = inbound;
     this.connector = connector;
     this.outboundClient = outboundClient;
     this.inboundCounter = inboundCounter;
+    this.rejections = rejections;
+    this.onEnd = onEnd;
+  }
+
+  private void ended() {
+    inboundCounter.closed();
+    onEnd.run();
   }
 
   void start() {
@@ -51,7 +68,10 @@ final class TcpConnection {
         .onFailure(
             err -> {
               LOG.debug("Closing TCP client {}: {}", inbound.remoteAddress(), err.getMessage());
-              inboundCounter.closed();
+              if (err instanceof LimitExceededException limit) {
+                rejections.rejected("tcp", limit.rejection());
+              }
+              ended();
               inbound.close();
             });
   }
@@ -60,7 +80,7 @@ final class TcpConnection {
     NetSocket outbound = connected.value();
     if (inboundClosed) {
       // The client left while we dialled: nothing to relay.
-      inboundCounter.closed();
+      ended();
       connected.release();
       outbound.close();
       return;
@@ -70,7 +90,7 @@ final class TcpConnection {
         .closed()
         .onComplete(
             ar -> {
-              inboundCounter.closed();
+              ended();
               connected.release();
             });
   }

@@ -25,7 +25,7 @@ class StatsSamplerTest {
 
   private static void open(Backend backend, int times) {
     for (int i = 0; i < times; i++) {
-      backend.opened();
+      backend.tryOpen(0);
     }
   }
 
