@@ -64,6 +64,7 @@
   function apply(snapshot, full) {
     document.getElementById('balancer').textContent = snapshot.balancer;
     for (const [service, totals] of Object.entries(snapshot.services || {})) renderTotals(service, totals);
+    if (snapshot.limits) renderLimits(snapshot.limits);
     const seen = new Set();
     for (const node of snapshot.nodes) {
       seen.add(node.id);
@@ -93,6 +94,27 @@
     el.querySelector('.t-lb').textContent = totals.activeConnections;
     el.querySelector('.t-reported').textContent = totals.reportedActiveConnections;
     el.querySelector('.t-rate').textContent = formatRate(totals.connectionsPerSecond);
+  }
+
+  // Queue lengths per service, and every limit that turned someone away, by reason.
+  function renderLimits(limits) {
+    for (const [service, queue] of Object.entries(limits.queues || {})) {
+      const el = document.querySelector(`[data-service-total="${CSS.escape(service)}"] .t-queued`);
+      if (el) {
+        el.textContent = queue.peak > 0 ? `${queue.current} (peak ${queue.peak})` : String(queue.current);
+        el.closest('.queued').dataset.waiting = queue.current > 0;
+      }
+    }
+    const counts = {};
+    for (const byReason of Object.values(limits.rejected || {})) {
+      for (const [reason, n] of Object.entries(byReason)) counts[reason] = (counts[reason] || 0) + n;
+    }
+    const hit = Object.entries(counts).filter(([, n]) => n > 0);
+    const line = document.getElementById('limits');
+    line.hidden = hit.length === 0;
+    line.textContent = 'turned away by limits: ' +
+      hit.map(([reason, n]) => `${reason.replace(/_/g, ' ')} ${n}`).join(' · ');
+    line.dataset.rejected = hit.reduce((sum, [, n]) => sum + n, 0);
   }
 
   function addView(node) {

@@ -75,15 +75,77 @@ class DashboardBrowserIT {
   }
 
   private ServiceProcess balancer(int adminPort) throws Exception {
-    return process(
-        "roundhouse.lb.jar",
-        "lb-1",
-        Map.of(
-            "LB_HOST", "127.0.0.1",
-            "LB_TCP_PORT", "0",
-            "LB_HTTP_PORT", "0",
-            "LB_ADMIN_PORT", String.valueOf(adminPort),
-            "LB_INSTANCES", "1"));
+    return balancer(adminPort, Map.of());
+  }
+
+  private ServiceProcess balancer(int adminPort, Map<String, String> extra) throws Exception {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "LB_HOST", "127.0.0.1",
+                "LB_TCP_PORT", "0",
+                "LB_HTTP_PORT", "0",
+                "LB_ADMIN_PORT", String.valueOf(adminPort),
+                "LB_INSTANCES", "1"));
+    env.putAll(extra);
+    return process("roundhouse.lb.jar", "lb-1", env);
+  }
+
+  @Test
+  void shouldShowTheQueueAndWhatALimitTurnedAwayWhenLimitsAreHit() throws Exception {
+    fixture = new ClusterFixture();
+    fixture.echo("echo-1");
+    ServiceProcess lb =
+        balancer(
+            0, Map.of("LB_MAXCONN", "2", "LB_BACKEND_MAXCONN", "1", "LB_QUEUE_TIMEOUT", "60s"));
+    Map<String, Integer> ports = lb.awaitPorts(STARTUP);
+    browser = HeadlessChromium.start(LOGS);
+    browser.driver().get("http://127.0.0.1:" + ports.get("admin") + "/");
+    awaitPage(STARTUP, p -> p.size() == 1 && isLive(), "one node, live");
+
+    Socket holder = TcpClients.connect(ports.get("tcp"));
+    tcpClients.add(holder);
+    TcpClients.roundTrip(holder, "holds echo-1's only slot");
+    Socket queued = TcpClients.connect(ports.get("tcp"));
+    tcpClients.add(queued);
+    awaitText(COUNTS, "echo queued", () -> queued("echo"), "1 (peak 1)");
+    try (Socket late = TcpClients.connect(ports.get("tcp"))) {
+      assertThat(late.getInputStream().read()).as("the frontend is full").isEqualTo(-1);
+    }
+    awaitText(
+        COUNTS, "the limits line", this::limitsLine, "turned away by limits: frontend full 1");
+    browser.screenshot(Path.of("target", "dashboard-limits.png"));
+
+    holder.close();
+    TcpClients.roundTrip(queued, "served once the slot is free");
+    awaitText(COUNTS, "echo queued", () -> queued("echo"), "0 (peak 1)");
+  }
+
+  private String queued(String service) {
+    return (String)
+        browser
+            .driver()
+            .executeScript(
+                "return document.querySelector('[data-service-total=\"' + arguments[0] + '\"]"
+                    + " .t-queued').textContent;",
+                service);
+  }
+
+  private String limitsLine() {
+    return (String)
+        browser
+            .driver()
+            .executeScript(
+                "const l = document.getElementById('limits'); return l.hidden ? '' : l.textContent;");
+  }
+
+  private void awaitText(
+      Duration timeout, String what, java.util.function.Supplier<String> text, String expected) {
+    new WebDriverWait(browser.driver(), timeout, Duration.ofMillis(200))
+        .withMessage(
+            () ->
+                "expected " + what + " to read '" + expected + "', page shows '" + text.get() + "'")
+        .until(d -> expected.equals(text.get()));
   }
 
   @Test

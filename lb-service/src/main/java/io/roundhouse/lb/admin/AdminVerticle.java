@@ -85,9 +85,12 @@ public final class AdminVerticle extends VerticleBase implements Listener {
     stream.publish(withStreams(snapshot.toJson(null)));
   }
 
-  /** How many dashboards are watching: the open {@code /api/stats/stream} responses. */
+  /**
+   * How many dashboards are watching (the open {@code /api/stats/stream} responses), and the
+   * limits: queues and what they turned away.
+   */
   private JsonObject withStreams(JsonObject stats) {
-    return stats.put("streams", stream.open());
+    return stats.put("streams", stream.open()).put("limits", LimitsView.render(limits));
   }
 
   private JsonObject frontends() {
