@@ -8,4 +8,12 @@ public interface Candidate {
 
   /** Connections (or in-flight requests) this balancer has open to it now. */
   long activeConnections();
+
+  /**
+   * Its share of new connections relative to a full one, in (0, 1]: below 1 while it warms up (slow
+   * start). Strategies give a candidate of weight w about w times a full one's share.
+   */
+  default double weight() {
+    return 1.0;
+  }
 }

@@ -1,15 +1,31 @@
 package io.roundhouse.lb.balance;
 
-import java.util.Comparator;
 import java.util.List;
 
-/** The backend with the fewest connections open through this balancer; ties go to the first. */
+/**
+ * The backend with the fewest connections open through this balancer, relative to its weight: the
+ * least {@code (active + 1) / weight} (as HAProxy's leastconn), so a warming backend with no
+ * connection does not take every new one. With equal weights, the fewest connections; ties go to
+ * the first.
+ */
 public final class LeastConnections implements BalancingStrategy {
 
   @Override
   public <T extends Candidate> T choose(List<T> candidates) {
-    return candidates.stream()
-        .min(Comparator.comparingLong(Candidate::activeConnections))
-        .orElseThrow();
+    T best = null;
+    double bestLoad = Double.POSITIVE_INFINITY;
+    for (T candidate : candidates) {
+      double load = load(candidate);
+      if (best == null || load < bestLoad) {
+        best = candidate;
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  private static double load(Candidate candidate) {
+    double weight = candidate.weight();
+    return weight > 0 ? (candidate.activeConnections() + 1) / weight : Double.POSITIVE_INFINITY;
   }
 }

@@ -8,10 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class LeastConnectionsTest {
 
-  /** A candidate whose count the test sets. */
-  record Node(String id, AtomicLong active) implements Candidate {
+  /** A candidate whose count (and weight) the test sets. */
+  record Node(String id, AtomicLong active, double weight) implements Candidate {
     Node(String id, long active) {
-      this(id, new AtomicLong(active));
+      this(id, new AtomicLong(active), 1.0);
+    }
+
+    Node(String id, long active, double weight) {
+      this(id, new AtomicLong(active), weight);
     }
 
     @Override
@@ -49,5 +53,33 @@ class LeastConnectionsTest {
     assertThat(b.activeConnections()).isEqualTo(5);
     a.active().addAndGet(-3);
     assertThat(strategy.choose(nodes)).isSameAs(a);
+  }
+
+  @Test
+  void shouldGiveALightBackendAShareInProportionToItsWeightWhenConnectionsAreHeld() {
+    Node full = new Node("full", 0);
+    Node warming = new Node("warming", 0, 0.25);
+    List<Node> nodes = List.of(full, warming);
+    for (int i = 0; i < 100; i++) {
+      strategy.choose(nodes).active().incrementAndGet();
+    }
+
+    // (active + 1) / weight stays level: warming holds about a quarter of what full holds.
+    assertThat(warming.activeConnections()).isBetween(19L, 21L);
+    assertThat(full.activeConnections()).isBetween(79L, 81L);
+  }
+
+  @Test
+  void shouldPreferTheFullBackendWhenBothAreIdleAndOneIsWarming() {
+    List<Node> nodes = List.of(new Node("warming", 0, 0.5), new Node("full", 0));
+
+    assertThat(strategy.choose(nodes).id()).isEqualTo("full");
+  }
+
+  @Test
+  void shouldChooseTheWarmingBackendWhenTheFullOneIsFarBusier() {
+    List<Node> nodes = List.of(new Node("full", 10), new Node("warming", 1, 0.5));
+
+    assertThat(strategy.choose(nodes).id()).isEqualTo("warming");
   }
 }

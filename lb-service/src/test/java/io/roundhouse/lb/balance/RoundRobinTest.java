@@ -58,4 +58,38 @@ class RoundRobinTest {
     assertThat(counts).containsOnlyKeys("a", "b", "c");
     counts.values().forEach(n -> assertThat(n.get()).isEqualTo(4_000));
   }
+
+  @Test
+  void shouldGiveALightBackendAboutItsWeightOfItsTurnsWhenOthersAreFull() {
+    RoundRobin strategy = new RoundRobin(new java.util.Random(42)::nextDouble);
+    List<Node> weighted = List.of(new Node("a", 0), new Node("b", 0), new Node("new", 0, 0.1));
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    for (int i = 0; i < 3_000; i++) {
+      counts.merge(strategy.choose(weighted).id(), 1, Integer::sum);
+    }
+
+    // Its 1,000 turns: about 100 taken, the rest passed on to "a", next in line.
+    assertThat(counts.get("new")).isBetween(60, 140);
+    assertThat(counts.get("b")).isEqualTo(1_000);
+    assertThat(counts.get("a")).isEqualTo(3_000 - 1_000 - counts.get("new"));
+  }
+
+  @Test
+  void shouldTakeTheHeaviestWhenEveryCandidatePassesItsTurn() {
+    RoundRobin strategy = new RoundRobin(() -> 0.99);
+    List<Node> light = List.of(new Node("a", 0, 0.2), new Node("b", 0, 0.5), new Node("c", 0, 0.1));
+
+    for (int i = 0; i < 6; i++) {
+      assertThat(strategy.choose(light).id()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void shouldKeepExactTurnsWhenEveryWeightIsFull() {
+    RoundRobin strategy = new RoundRobin(() -> 0.99);
+
+    assertThat(List.of(strategy.choose(nodes), strategy.choose(nodes), strategy.choose(nodes)))
+        .extracting(Node::id)
+        .containsExactly("a", "b", "c");
+  }
 }
