@@ -6,6 +6,7 @@ import io.roundhouse.config.Checks;
 import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.lb.balance.Strategies;
+import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.lb.limit.LimitsConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.runtime.Launcher;
@@ -34,6 +35,7 @@ import java.time.Duration;
  * @param limits connection caps, queues and client rates
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
+ * @param health active checks, outlier detection and slow start of the backends
  */
 public record LbConfig(
     String nodeId,
@@ -54,7 +56,8 @@ public record LbConfig(
     Duration shutdownGrace,
     LimitsConfig limits,
     MetricsConfig metrics,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    HealthConfig health) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_TCP_PORT = 9000;
@@ -98,6 +101,9 @@ public record LbConfig(
     if (cluster == null) {
       throw new ConfigException("cluster settings are required");
     }
+    if (health == null) {
+      throw new ConfigException("health settings are required");
+    }
   }
 
   public static LbConfig from(Settings s) {
@@ -120,6 +126,7 @@ public record LbConfig(
         s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
         LimitsConfig.from(s),
         MetricsConfig.from(s),
-        ClusterConfig.from(s));
+        ClusterConfig.from(s),
+        HealthConfig.from(s));
   }
 }

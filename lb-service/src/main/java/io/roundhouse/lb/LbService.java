@@ -6,6 +6,7 @@ import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
+import io.roundhouse.lb.health.HealthCheckVerticle;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
@@ -43,6 +44,7 @@ public final class LbService implements Launcher.Running {
   private final BackendDirectory directory;
   private final MessageConsumer<JsonObject> statsConsumer;
   private final ServiceRegistry.Watch watch;
+  private final String checks;
   private final Deployed tcp;
   private final Deployed http;
   private final Deployed admin;
@@ -54,6 +56,7 @@ public final class LbService implements Launcher.Running {
     this.directory = parts.directory();
     this.statsConsumer = parts.statsConsumer();
     this.watch = parts.watch();
+    this.checks = parts.checks();
     this.tcp = parts.tcp();
     this.http = parts.http();
     this.admin = admin;
@@ -69,25 +72,31 @@ public final class LbService implements Launcher.Running {
       Readiness readiness,
       MessageConsumer<JsonObject> statsConsumer,
       ServiceRegistry.Watch watch,
+      String checks,
       Deployed tcp,
       Deployed http) {
 
     Parts with(ServiceRegistry.Watch w) {
-      return new Parts(node, config, directory, readiness, statsConsumer, w, tcp, http);
+      return new Parts(node, config, directory, readiness, statsConsumer, w, checks, tcp, http);
+    }
+
+    /** The health checker's deployment id, or null when checks are off. */
+    Parts withChecks(String id) {
+      return new Parts(node, config, directory, readiness, statsConsumer, watch, id, tcp, http);
     }
 
     Parts withTcp(Deployed d) {
-      return new Parts(node, config, directory, readiness, statsConsumer, watch, d, http);
+      return new Parts(node, config, directory, readiness, statsConsumer, watch, checks, d, http);
     }
 
     Parts withHttp(Deployed d) {
-      return new Parts(node, config, directory, readiness, statsConsumer, watch, tcp, d);
+      return new Parts(node, config, directory, readiness, statsConsumer, watch, checks, tcp, d);
     }
   }
 
   /**
-   * Watches the registry, then listens on the TCP, HTTP and admin ports in turn; ready once all
-   * three listen.
+   * Watches the registry, starts checking the backends, then listens on the TCP, HTTP and admin
+   * ports in turn; ready once all three listen.
    */
   public static Future<LbService> start(ClusterNode node, LbConfig config) {
     Limits limits =
@@ -97,7 +106,8 @@ public final class LbService implements Launcher.Running {
             node.metrics().registry(),
             List.of(ServiceInstance.ECHO, ServiceInstance.WS));
     BackendDirectory directory =
-        new BackendDirectory(new BackendMeters(node.metrics()).andThen(wakeQueue(limits.queues())));
+        new BackendDirectory(
+            new BackendMeters(node.metrics()).andThen(wakeQueue(limits.queues())), config.health());
     BackendConnector connector = connector(config, directory, limits);
     FrontendCounters counters = FrontendCounters.create();
     counters.register(node.metrics());
@@ -109,12 +119,14 @@ public final class LbService implements Launcher.Running {
             .eventBus()
             .<JsonObject>consumer(NodeStats.ADDRESS)
             .handler(m -> directory.report(NodeStats.fromJson(m.body())));
-    Parts parts = new Parts(node, config, directory, readiness, statsConsumer, null, null, null);
+    Parts parts =
+        new Parts(node, config, directory, readiness, statsConsumer, null, null, null, null);
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
     return statsConsumer
         .completion()
         .compose(v -> registry.watch(directory))
         .map(parts::with)
+        .compose(p -> startChecks(node, config, directory).map(p::withChecks))
         .compose(
             p ->
                 ScaledDeployment.deploy(
@@ -173,6 +185,15 @@ public final class LbService implements Launcher.Running {
     };
   }
 
+  private static Future<String> startChecks(
+      ClusterNode node, LbConfig config, BackendDirectory directory) {
+    if (!config.health().checks()) {
+      LOG.info("Active health checks are off (LB_HEALTH_CHECKS)");
+      return Future.succeededFuture(null);
+    }
+    return node.vertx().deployVerticle(new HealthCheckVerticle(config.health(), directory::all));
+  }
+
   /** Ready from here on; the log line names the bound ports (port 0 picks free ones). */
   private void serving(LbConfig config) {
     readiness.serving();
@@ -188,6 +209,10 @@ public final class LbService implements Launcher.Running {
         admin.port(),
         config.strategy(),
         config.instances());
+  }
+
+  private Future<Void> stopChecks() {
+    return checks == null ? Future.succeededFuture() : node.vertx().undeploy(checks);
   }
 
   public BackendDirectory directory() {
@@ -223,7 +248,8 @@ public final class LbService implements Launcher.Running {
 
   /**
    * Reports not ready, stops accepting on the TCP and HTTP ports at once and gives their open
-   * connections the grace period to finish, then closes the admin port and stops watching.
+   * connections the grace period to finish, then closes the admin port, stops checking and stops
+   * watching.
    */
   @Override
   public Future<Void> stop() {
@@ -231,6 +257,7 @@ public final class LbService implements Launcher.Running {
     return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()))
         .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
+        .eventually(this::stopChecks)
         .eventually(statsConsumer::unregister)
         .eventually(watch::close);
   }

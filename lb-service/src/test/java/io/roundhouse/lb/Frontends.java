@@ -5,6 +5,7 @@ import io.roundhouse.config.Settings;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.health.HealthCheckVerticle;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
@@ -18,9 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fast tier: the balancer's TCP and HTTP frontends in one plain Vert.x, fed through {@link
- * BackendDirectory} directly, with origins the test starts in its own Vert.x. No Hazelcast, no
- * registry, no admin port: what needs a cluster stays in the {@code *IT}s over {@link
+ * The fast tier: the balancer's TCP and HTTP frontends and its health checks in one plain Vert.x,
+ * fed through {@link BackendDirectory} directly, with origins the test starts in its own Vert.x. No
+ * Hazelcast, no registry, no admin port: what needs a cluster stays in the {@code *IT}s over {@link
  * ClusterFixture}.
  */
 final class Frontends implements AutoCloseable {
@@ -46,7 +47,13 @@ final class Frontends implements AutoCloseable {
     limits =
         new Limits(
             config.limits(), vertx, registry, List.of(ServiceInstance.ECHO, ServiceInstance.WS));
-    directory = new BackendDirectory(LbService.wakeQueue(limits.queues()));
+    directory = new BackendDirectory(LbService.wakeQueue(limits.queues()), config.health());
+    if (config.health().checks()) {
+      vertx
+          .deployVerticle(new HealthCheckVerticle(config.health(), directory::all))
+          .timeout(30, TimeUnit.SECONDS)
+          .await();
+    }
     BackendConnector connector = LbService.connector(config, directory, limits);
     GatewayErrors errors = new GatewayErrors(registry, limits, config.limits().retryAfter());
     tcpPort =
@@ -88,9 +95,13 @@ final class Frontends implements AutoCloseable {
 
   /** The balancer's own count of open connections to one backend. */
   long active(String service, String id) {
+    return backend(service, id).activeConnections();
+  }
+
+  /** One live backend, as the balancer keeps it. */
+  Backend backend(String service, String id) {
     return directory.live(service).stream()
         .filter(b -> b.id().equals(id))
-        .mapToLong(Backend::activeConnections)
         .findFirst()
         .orElseThrow(() -> new AssertionError(id + " is not a live " + service + " backend"));
   }

@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
  * @param host address the balancer connects to
  * @param port port the balancer connects to
  * @param health see {@link Health}
+ * @param reason why it has that health, in a few words
+ * @param weight its slow-start weight, 1 once warm
  * @param activeConnections connections the balancer has open to the node now
  * @param totalConnections connections (and HTTP requests) the balancer has routed to it
  * @param reportedActive connections the node says it has open, or null before its first report
@@ -23,6 +25,8 @@ record NodeSample(
     String host,
     int port,
     Health health,
+    String reason,
+    double weight,
     long activeConnections,
     long totalConnections,
     Long reportedActive,
@@ -36,6 +40,8 @@ record NodeSample(
         .put("host", host)
         .put("port", port)
         .put("health", health.label())
+        .put("reason", reason)
+        .put("weight", weight)
         .put("activeConnections", activeConnections)
         .put("totalConnections", totalConnections)
         .put("reportedActiveConnections", reportedActive)

@@ -62,12 +62,15 @@ final class StatsSampler {
     track.lastNanos = nowNanos;
     track.sampled = true;
     NodeStats reported = backend.reported();
+    Health health = Health.of(backend, nowNanos);
     return new NodeSample(
         backend.id(),
         backend.service(),
         backend.instance().host(),
         backend.instance().port(),
-        Health.of(backend, nowNanos),
+        health,
+        health.reason(backend, nowNanos),
+        round(backend.health().weight(nowNanos)),
         backend.activeConnections(),
         total,
         reported == null ? null : reported.active(),

@@ -1,27 +1,35 @@
 package io.roundhouse.lb.backend;
 
 import io.roundhouse.lb.balance.Candidate;
+import io.roundhouse.lb.health.BackendHealth;
+import io.roundhouse.lb.health.HealthConfig;
+import io.roundhouse.lb.health.Monitored;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.NodeStats;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A live backend and what this balancer knows of it. Shared by every event loop, so its counters
- * are atomic and its registry entry is swapped whole.
+ * A live backend and what this balancer knows of it: its counts and its {@link BackendHealth}.
+ * Shared by every event loop, so its counters are atomic and its registry entry is swapped whole.
  */
-public final class Backend implements Candidate {
+public final class Backend implements Candidate, Monitored {
 
   private volatile ServiceInstance instance;
-  private volatile boolean dialFailed;
   private volatile NodeStats reported;
   private final long registeredAt = System.nanoTime();
+  private final BackendHealth health;
   private volatile long reportedAt;
   private final AtomicLong active = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
 
   public Backend(ServiceInstance instance) {
+    this(instance, HealthConfig.DEFAULT);
+  }
+
+  public Backend(ServiceInstance instance, HealthConfig healthConfig) {
     this.instance = instance;
+    this.health = new BackendHealth(healthConfig, registeredAt);
   }
 
   public String id() {
@@ -36,25 +44,47 @@ public final class Backend implements Candidate {
     return instance;
   }
 
-  /** A fresh registry entry also clears an earlier failed dial: the registry says it is back. */
+  @Override
+  public String host() {
+    return instance.host();
+  }
+
+  @Override
+  public int port() {
+    return instance.port();
+  }
+
+  @Override
+  public BackendHealth health() {
+    return health;
+  }
+
+  /**
+   * A fresh registry entry. At another address it is another process: its health starts afresh; at
+   * the same one (a re-announcement) nothing changes.
+   */
   void update(ServiceInstance fresh) {
+    ServiceInstance previous = this.instance;
     this.instance = fresh;
-    this.dialFailed = false;
+    if (!previous.host().equals(fresh.host()) || previous.port() != fresh.port()) {
+      health.reset(System.nanoTime());
+    }
   }
 
-  /** Healthy unless its last dial failed (refused, timed out or otherwise). */
+  /** In rotation for new connections: not down by the active checks and not ejected. */
   public boolean healthy() {
-    return !dialFailed;
+    return health.inRotation(System.nanoTime());
   }
 
-  /** A dial to it failed, for whatever reason: skipped while another backend is healthy. */
-  public void markDialFailed() {
-    dialFailed = true;
+  /** Its slow-start weight: 1 unless it came up within {@code LB_SLOW_START}. */
+  @Override
+  public double weight() {
+    return health.weight(System.nanoTime());
+  }
+
+  /** A dial to it failed, for whatever reason: counted for {@link #failedConnects()}. */
+  void dialFailed() {
     failures.incrementAndGet();
-  }
-
-  public void markDialled() {
-    dialFailed = false;
   }
 
   /**

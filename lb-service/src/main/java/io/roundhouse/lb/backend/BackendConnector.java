@@ -1,6 +1,8 @@
 package io.roundhouse.lb.backend;
 
 import io.roundhouse.lb.balance.BalancingStrategy;
+import io.roundhouse.lb.health.Outcomes;
+import io.roundhouse.lb.health.OutlierDetector;
 import io.roundhouse.lb.limit.LimitExceededException;
 import io.roundhouse.lb.limit.Rejection;
 import io.roundhouse.lb.limit.WaitQueues;
@@ -17,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses a backend with the strategy and dials it; when dialling fails, marks the backend failed
- * and tries the next one, up to a bound, so a dead backend costs no client its connection. Failed
- * backends are skipped while any other is left, until the registry or a success clears them.
+ * Chooses a backend in rotation with the strategy and dials it; when dialling fails, reports the
+ * failure to outlier detection and tries the next one, up to a bound, so a dead backend costs no
+ * client its connection. Backends out of rotation (down by the active checks, or ejected) are
+ * skipped while any other is left; when none is in rotation, every live one is tried.
  *
  * <p>With a per-backend cap, a backend at its cap is not chosen; when every backend is, the dial
  * waits in the service's queue for a slot, up to the queue timeout.
@@ -35,6 +38,7 @@ public final class BackendConnector {
   private final int backendMaxConnections;
   private final WaitQueues queues;
   private final Duration queueTimeout;
+  private final Outcomes outcomes;
 
   /** No cap per backend, and no queue. */
   public BackendConnector(
@@ -60,6 +64,7 @@ public final class BackendConnector {
     this.backendMaxConnections = backendMaxConnections;
     this.queues = queues;
     this.queueTimeout = queueTimeout;
+    this.outcomes = new OutlierDetector(directory.healthConfig(), directory::live);
   }
 
   public <T> Future<Lease<T>> connect(String service, Function<Backend, Future<T>> dial) {
@@ -106,17 +111,14 @@ public final class BackendConnector {
     d.tried.add(chosen.id());
     return d.dial
         .apply(chosen)
-        .map(
-            value -> {
-              chosen.markDialled();
-              return new Lease<>(chosen, value, () -> release(chosen));
-            })
+        .map(value -> new Lease<>(chosen, value, outcomes, () -> release(chosen)))
         .recover(
             err -> {
               release(chosen);
               LOG.warn(
                   "Dial to backend {} failed: {}; trying another", chosen.id(), err.toString());
-              chosen.markDialFailed();
+              chosen.dialFailed();
+              outcomes.failed(chosen, err);
               return attempt(d, attemptsLeft - 1, err);
             });
   }

@@ -1,5 +1,6 @@
 package io.roundhouse.lb.backend;
 
+import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.registry.RegistryListener;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.NodeStats;
@@ -49,6 +50,7 @@ public final class BackendDirectory implements RegistryListener {
 
   private final Map<String, Backend> byId = new ConcurrentHashMap<>();
   private final Changes changes;
+  private final HealthConfig health;
   private volatile Map<String, List<Backend>> byService = Map.of();
 
   public BackendDirectory() {
@@ -56,7 +58,19 @@ public final class BackendDirectory implements RegistryListener {
   }
 
   public BackendDirectory(Changes changes) {
+    this(changes, HealthConfig.DEFAULT);
+  }
+
+  /**
+   * @param health how the backends it lists are judged
+   */
+  public BackendDirectory(Changes changes, HealthConfig health) {
     this.changes = changes;
+    this.health = health;
+  }
+
+  public HealthConfig healthConfig() {
+    return health;
   }
 
   /** The live backends of a service, in a stable order. */
@@ -75,7 +89,7 @@ public final class BackendDirectory implements RegistryListener {
   public synchronized void instanceUp(ServiceInstance instance) {
     Backend existing = byId.get(instance.id());
     if (existing == null) {
-      Backend added = new Backend(instance);
+      Backend added = new Backend(instance, health);
       byId.put(instance.id(), added);
       rebuild();
       changes.added(added);

@@ -12,7 +12,8 @@ import io.vertx.httpproxy.ProxyResponse;
 
 /**
  * The balancer's hooks into vertx-http-proxy: forwarded headers on the way out, the backend's count
- * released when the exchange ends, and failures mapped once to 502, 503 or 504.
+ * released when the exchange ends, failures mapped once to 502, 503 or 504, and how the backend did
+ * (its status, or its failure) told to its lease for passive health.
  */
 final class ProxyInterceptors implements ProxyInterceptor {
 
@@ -31,6 +32,10 @@ final class ProxyInterceptors implements ProxyInterceptor {
         .sendRequest()
         .recover(
             error -> {
+              Lease<HttpClientRequest> lease = lease(context);
+              if (lease != null) {
+                lease.failed(error);
+              }
               release(context);
               int status = errors.count(GatewayErrors.HTTP, error);
               // Let the rest of the client's body (if any) drain so the connection can be reused.
@@ -54,12 +59,20 @@ final class ProxyInterceptors implements ProxyInterceptor {
 
   @Override
   public Future<Void> handleProxyResponse(ProxyContext context) {
+    Lease<HttpClientRequest> lease = lease(context);
+    if (lease != null) {
+      lease.answered(context.response().getStatusCode());
+    }
     return context.sendResponse().onComplete(ar -> release(context));
   }
 
   @SuppressWarnings("unchecked")
+  private static Lease<HttpClientRequest> lease(ProxyContext context) {
+    return context.get(LEASE, Lease.class);
+  }
+
   static void release(ProxyContext context) {
-    Lease<HttpClientRequest> lease = context.get(LEASE, Lease.class);
+    Lease<HttpClientRequest> lease = lease(context);
     if (lease != null) {
       lease.release();
     }

@@ -145,10 +145,13 @@ final class WebSocketTunnel {
                   return;
                 }
                 if (answer.failed()) {
+                  dialled.failed(answer.cause());
                   fail(answer.cause());
                 } else if (answer.result().switched()) {
+                  dialled.succeeded();
                   switchProtocols(answer.result());
                 } else {
+                  dialled.answered(answer.result().status());
                   relayRefusal(answer.result());
                 }
               });

@@ -77,6 +77,7 @@ final class TcpConnection {
   }
 
   private void splice(Relay inboundReader, Lease<NetSocket> connected) {
+    connected.succeeded();
     NetSocket outbound = connected.value();
     if (inboundClosed) {
       // The client left while we dialled: nothing to relay.

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.health.CheckFailure;
+import io.roundhouse.lb.health.HealthConfig;
+import io.roundhouse.lb.health.OutlierDetector;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.NodeStats;
 import io.vertx.core.json.JsonArray;
@@ -105,6 +108,7 @@ class StatsSamplerTest {
     Backend echo = up("echo-1", "echo", 7001);
     directory.report(new NodeStats("echo-1", "echo", 0, 0));
     long now = System.nanoTime();
+    echo.health().checkPassed(now, 1_000_000);
 
     assertThat(Health.of(echo, now)).isEqualTo(Health.UP);
     assertThat(Health.of(echo, now + Health.SILENT_AFTER.toNanos() + SECOND))
@@ -112,11 +116,46 @@ class StatsSamplerTest {
   }
 
   @Test
-  void shouldCallNodeRefusedWhenItsLastConnectWasRefused() {
+  void shouldCallNodeCheckingUntilItsFirstCheckPassesThenUp() {
     Backend echo = up("echo-1", "echo", 7001);
-    echo.markDialFailed();
+    long now = System.nanoTime();
 
-    assertThat(sampler.sample(1_000, System.nanoTime()).nodes().get(0).health())
-        .isEqualTo(Health.REFUSED);
+    NodeSample before = sampler.sample(1_000, now).nodes().get(0);
+    echo.health().checkPassed(now, 1_000_000);
+    NodeSample after = sampler.sample(2_000, now).nodes().get(0);
+
+    assertThat(before.health()).isEqualTo(Health.CHECKING);
+    assertThat(before.reason()).isEqualTo("no check yet");
+    assertThat(after.health()).isEqualTo(Health.UP);
+    assertThat(after.reason()).isEqualTo("ok");
+  }
+
+  @Test
+  void shouldCallNodeDownWithTheChecksReasonWhenItsChecksFail() {
+    Backend echo = up("echo-1", "echo", 7001);
+    long now = System.nanoTime();
+    echo.health().checkFailed(now, "connection refused", 1_000);
+    echo.health().checkFailed(now, "connection refused", 1_000);
+
+    NodeSample node = sampler.sample(1_000, now).nodes().get(0);
+
+    assertThat(node.health()).isEqualTo(Health.DOWN);
+    assertThat(node.reason()).isEqualTo("connection refused");
+    assertThat(node.toJson().getString("health")).isEqualTo("down");
+  }
+
+  @Test
+  void shouldCallNodeEjectedWithTheFailureWhenOutlierDetectionEjectsIt() {
+    Backend echo = up("echo-1", "echo", 7001);
+    up("echo-2", "echo", 7002);
+    OutlierDetector detector = new OutlierDetector(directory.healthConfig(), directory::live);
+    for (int i = 0; i < HealthConfig.DEFAULT_OUTLIER_CONSECUTIVE; i++) {
+      detector.failed(echo, new CheckFailure("HTTP 502"));
+    }
+
+    NodeSample node = sampler.sample(1_000, System.nanoTime()).nodes().get(0);
+
+    assertThat(node.health()).isEqualTo(Health.EJECTED);
+    assertThat(node.reason()).startsWith("HTTP 502, back in ");
   }
 }

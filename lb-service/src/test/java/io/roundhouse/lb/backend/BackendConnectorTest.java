@@ -3,6 +3,7 @@ package io.roundhouse.lb.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.lb.balance.RoundRobin;
+import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.Future;
 import java.util.HashMap;
@@ -58,12 +59,12 @@ class BackendConnectorTest {
   }
 
   @Test
-  void shouldTryNextBackendAndSkipRefusedOneWhenDialFails() {
+  void shouldTryNextBackendAndEjectRefusingOneWhenItsDialsKeepFailing() {
     up("echo-1", "echo", 1);
     up("echo-2", "echo", 2);
     Future<String> refuse = Future.failedFuture(new java.net.ConnectException("refused"));
 
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < 20; i++) {
       Lease<String> c =
           connector
               .connect(
@@ -73,12 +74,45 @@ class BackendConnectorTest {
     }
     Backend refused = directory.live("echo").get(0);
     assertThat(refused.healthy()).isFalse();
-    // Only the first attempt dialled echo-1; afterwards it is skipped.
-    assertThat(refused.failedConnects()).isEqualTo(1);
+    assertThat(refused.health().ejections()).isEqualTo(1);
+    // Dialled until the fifth failure in a row ejected it; skipped afterwards.
+    assertThat(refused.failedConnects()).isEqualTo(HealthConfig.DEFAULT_OUTLIER_CONSECUTIVE);
 
-    // A fresh registry entry says it is back.
+    // A fresh registry entry at another address is another process: its health starts afresh.
     up("echo-1", "echo", 11);
     assertThat(directory.live("echo").get(0).healthy()).isTrue();
+  }
+
+  @Test
+  void shouldKeepDiallingTheLastBackendWhenEveryDialToItFails() {
+    up("echo-1", "echo", 1);
+    for (int i = 0; i < 10; i++) {
+      connector
+          .connect("echo", b -> Future.<String>failedFuture(new java.net.ConnectException("x")))
+          .recover(e -> Future.succeededFuture())
+          .await();
+    }
+    Backend only = directory.live("echo").get(0);
+    assertThat(only.healthy()).isTrue();
+    assertThat(only.health().ejections()).isZero();
+    assertThat(only.failedConnects()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldEjectOnAnswersNotDialsWhenTheLeaseHolderReportsThem() {
+    up("echo-1", "echo", 1);
+    up("echo-2", "echo", 2);
+    Backend failing = directory.live("echo").get(0);
+    // Every dial succeeds (a pooled request); echo-1 answers 503: only the answers count.
+    for (int i = 0; i < 2 * HealthConfig.DEFAULT_OUTLIER_CONSECUTIVE; i++) {
+      Lease<String> lease = connector.connect("echo", b -> Future.succeededFuture(b.id())).await();
+      lease.answered(lease.backend() == failing ? 503 : 200);
+      lease.release();
+    }
+
+    assertThat(failing.healthy()).isFalse();
+    assertThat(failing.health().outlier().reason()).isEqualTo("HTTP 503");
+    assertThat(directory.live("echo").get(1).healthy()).isTrue();
   }
 
   @Test
