@@ -153,12 +153,20 @@
     const badge = el.querySelector('.badge');
     badge.textContent = node.health;
     badge.className = `badge ${node.health}`;
+    el.dataset.weight = node.weight;
+    el.querySelector('.reason').textContent = reasonText(node);
     el.querySelector('.n-lb').textContent = node.activeConnections;
     el.querySelector('.n-reported').textContent = reported == null ? '–' : reported;
     el.querySelector('.n-rate').textContent = formatRate(node.connectionsPerSecond);
     el.querySelector('.n-total').textContent = node.totalConnections;
     el.querySelector('.n-reported-total').textContent =
       node.reportedTotalConnections == null ? '–' : node.reportedTotalConnections;
+  }
+
+  /** The health's reason, and the slow-start share while the node warms up. */
+  function reasonText(node) {
+    const warming = node.weight != null && node.weight < 1 ? ` · warming up ${Math.round(node.weight * 100)}%` : '';
+    return `${node.reason || ''}${warming}`;
   }
 
   function formatRate(rate) {
