@@ -7,8 +7,9 @@ import java.util.function.DoubleSupplier;
 
 /**
  * Each choice takes the next backend in turn: M choices over N backends of full weight land M/N ± 1
- * on each. A backend of weight w below 1 takes its turn with probability w, else passes it to the
- * next; if every one passes, the heaviest takes it.
+ * on each. A backend of weight w below 1 takes its turn with probability w; a turn it passes goes
+ * to a backend drawn at random (taken, again, with probability its weight), so the passed turns
+ * spread evenly over the others. If every draw passes, the heaviest takes it.
  */
 public final class RoundRobin implements BalancingStrategy {
 
@@ -20,7 +21,8 @@ public final class RoundRobin implements BalancingStrategy {
   }
 
   /**
-   * @param random uniform in [0, 1): whether a light backend takes its turn
+   * @param random uniform in [0, 1): whether a light backend takes its turn, and who gets a turn it
+   *     passes
    */
   RoundRobin(DoubleSupplier random) {
     this.random = random;
@@ -29,18 +31,29 @@ public final class RoundRobin implements BalancingStrategy {
   @Override
   public <T extends Candidate> T choose(List<T> candidates) {
     int size = candidates.size();
-    int start = (int) Math.floorMod(next.getAndIncrement(), (long) size);
-    T heaviest = null;
-    double heaviestWeight = -1;
-    for (int i = 0; i < size; i++) {
-      T candidate = candidates.get((start + i) % size);
-      double weight = candidate.weight();
-      if (weight >= 1.0 || random.getAsDouble() < weight) {
-        return candidate;
+    T inTurn = candidates.get((int) Math.floorMod(next.getAndIncrement(), (long) size));
+    if (takes(inTurn)) {
+      return inTurn;
+    }
+    for (int draw = 1; draw < size; draw++) {
+      T drawn = candidates.get(Math.min(size - 1, (int) (random.getAsDouble() * size)));
+      if (takes(drawn)) {
+        return drawn;
       }
-      if (weight > heaviestWeight) {
+    }
+    return heaviest(candidates);
+  }
+
+  private boolean takes(Candidate candidate) {
+    double weight = candidate.weight();
+    return weight >= 1.0 || random.getAsDouble() < weight;
+  }
+
+  private static <T extends Candidate> T heaviest(List<T> candidates) {
+    T heaviest = candidates.get(0);
+    for (T candidate : candidates) {
+      if (candidate.weight() > heaviest.weight()) {
         heaviest = candidate;
-        heaviestWeight = weight;
       }
     }
     return heaviest;

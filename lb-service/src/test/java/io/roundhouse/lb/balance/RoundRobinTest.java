@@ -60,7 +60,7 @@ class RoundRobinTest {
   }
 
   @Test
-  void shouldGiveALightBackendAboutItsWeightOfItsTurnsWhenOthersAreFull() {
+  void shouldGiveALightBackendAboutItsWeightOfItsTurnsAndSpreadTheRestEvenly() {
     RoundRobin strategy = new RoundRobin(new java.util.Random(42)::nextDouble);
     List<Node> weighted = List.of(new Node("a", 0), new Node("b", 0), new Node("new", 0, 0.1));
     Map<String, Integer> counts = new ConcurrentHashMap<>();
@@ -68,10 +68,11 @@ class RoundRobinTest {
       counts.merge(strategy.choose(weighted).id(), 1, Integer::sum);
     }
 
-    // Its 1,000 turns: about 100 taken, the rest passed on to "a", next in line.
-    assertThat(counts.get("new")).isBetween(60, 140);
-    assertThat(counts.get("b")).isEqualTo(1_000);
-    assertThat(counts.get("a")).isEqualTo(3_000 - 1_000 - counts.get("new"));
+    // Its 1,000 turns: about 100 taken, plus a tenth of the passed turns drawn to it again.
+    assertThat(counts.get("new")).isBetween(80, 190);
+    // The passed turns are shared by the others, not left to the one next in line.
+    assertThat(Math.abs(counts.get("a") - counts.get("b"))).isLessThan(150);
+    assertThat(counts.get("a") + counts.get("b") + counts.get("new")).isEqualTo(3_000);
   }
 
   @Test
