@@ -197,6 +197,16 @@ public final class Settings {
   }
 
   /**
+   * A comma-separated list for which "set but empty" means something: a key set to a blank value
+   * (or to an empty list in the file) is the empty list, not the default, as it is for {@link
+   * #list}.
+   */
+  public List<String> listOrEmpty(String key, List<String> defaultValue) {
+    String raw = values.get(key);
+    return raw != null && raw.isBlank() ? List.of() : list(key, defaultValue);
+  }
+
+  /**
    * A host name or IP literal that resolves on this machine. A value that is not a host name at all
    * is refused before any lookup.
    */

@@ -55,6 +55,16 @@ class SettingsValuesTest {
   }
 
   @Test
+  void shouldReadEmptyListWhenListThatMayBeEmptyIsSetBlank() {
+    assertThat(with("LB_PUBLIC_DENY", " ").listOrEmpty("LB_PUBLIC_DENY", List.of("/metrics")))
+        .isEmpty();
+    assertThat(Settings.of(Map.of()).listOrEmpty("LB_PUBLIC_DENY", List.of("/metrics")))
+        .containsExactly("/metrics");
+    assertThat(with("LB_PUBLIC_DENY", "/a, /b").listOrEmpty("LB_PUBLIC_DENY", List.of()))
+        .containsExactly("/a", "/b");
+  }
+
+  @Test
   void shouldFailNamingSettingWhenRequiredValueIsMissing() {
     assertThatThrownBy(() -> Settings.of(Map.of()).required("CLUSTER_K8S_SERVICE_DNS"))
         .isInstanceOf(ConfigException.class)
