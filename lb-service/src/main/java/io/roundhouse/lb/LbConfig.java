@@ -7,6 +7,7 @@ import io.roundhouse.config.ConfigException;
 import io.roundhouse.config.Settings;
 import io.roundhouse.lb.balance.Strategies;
 import io.roundhouse.lb.health.HealthConfig;
+import io.roundhouse.lb.http.EdgeConfig;
 import io.roundhouse.lb.limit.LimitsConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.runtime.Launcher;
@@ -33,6 +34,7 @@ import java.time.Duration;
  * @param poolSize pooled keep-alive connections per backend
  * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
  * @param limits connection caps, queues and client rates
+ * @param edge what the public HTTP port allows a client: request and write timeouts, denied paths
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  * @param health active checks, outlier detection and slow start of the backends
@@ -55,6 +57,7 @@ public record LbConfig(
     int poolSize,
     Duration shutdownGrace,
     LimitsConfig limits,
+    EdgeConfig edge,
     MetricsConfig metrics,
     ClusterConfig cluster,
     HealthConfig health) {
@@ -95,6 +98,9 @@ public record LbConfig(
     if (limits == null) {
       throw new ConfigException("limits are required");
     }
+    if (edge == null) {
+      throw new ConfigException("edge settings are required");
+    }
     if (metrics == null) {
       throw new ConfigException("metrics settings are required");
     }
@@ -125,6 +131,7 @@ public record LbConfig(
         s.integer("LB_POOL_SIZE", DEFAULT_POOL_SIZE, 1, 10_000),
         s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
         LimitsConfig.from(s),
+        EdgeConfig.from(s),
         MetricsConfig.from(s),
         ClusterConfig.from(s),
         HealthConfig.from(s));

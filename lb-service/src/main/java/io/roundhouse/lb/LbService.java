@@ -7,6 +7,7 @@ import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
 import io.roundhouse.lb.health.HealthCheckVerticle;
+import io.roundhouse.lb.http.EdgeRejections;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
@@ -113,6 +114,7 @@ public final class LbService implements Launcher.Running {
     counters.register(node.metrics());
     GatewayErrors errors =
         new GatewayErrors(node.metrics().registry(), limits, config.limits().retryAfter());
+    EdgeRejections rejections = new EdgeRejections(node.metrics().registry());
     Readiness readiness = Readiness.ofBalancer(node);
     MessageConsumer<JsonObject> statsConsumer =
         node.vertx()
@@ -143,7 +145,7 @@ public final class LbService implements Launcher.Running {
                         config.instances(),
                         port ->
                             new HttpFrontendVerticle(
-                                config, port, connector, counters, errors, limits))
+                                config, port, connector, counters, errors, limits, rejections))
                     .map(p::withHttp))
         .compose(
             p ->

@@ -6,6 +6,7 @@ import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.health.HealthCheckVerticle;
+import io.roundhouse.lb.http.EdgeRejections;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
@@ -56,6 +57,7 @@ final class Frontends implements AutoCloseable {
     }
     BackendConnector connector = LbService.connector(config, directory, limits);
     GatewayErrors errors = new GatewayErrors(registry, limits, config.limits().retryAfter());
+    EdgeRejections rejections = new EdgeRejections(registry);
     tcpPort =
         ScaledDeployment.deploy(
                 vertx,
@@ -70,7 +72,9 @@ final class Frontends implements AutoCloseable {
                 vertx,
                 0,
                 1,
-                port -> new HttpFrontendVerticle(config, port, connector, counters, errors, limits))
+                port ->
+                    new HttpFrontendVerticle(
+                        config, port, connector, counters, errors, limits, rejections))
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();
@@ -113,6 +117,11 @@ final class Frontends implements AutoCloseable {
         .tags("protocol", protocol, "status", String.valueOf(status))
         .counter()
         .count();
+  }
+
+  /** How many requests or connections the balancer refused for {@code reason}. */
+  double rejections(String reason) {
+    return registry.get("roundhouse.edge.rejections").tags("reason", reason).counter().count();
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
@@ -36,6 +37,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
   private final FrontendCounters counters;
   private final GatewayErrors errors;
   private final Limits limits;
+  private final EdgeRejections rejections;
   private HttpServer server;
 
   public HttpFrontendVerticle(
@@ -44,13 +46,15 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
       BackendConnector connector,
       FrontendCounters counters,
       GatewayErrors errors,
-      Limits limits) {
+      Limits limits,
+      EdgeRejections rejections) {
     this.config = config;
     this.port = port;
     this.connector = connector;
     this.counters = counters;
     this.errors = errors;
     this.limits = limits;
+    this.rejections = rejections;
   }
 
   @Override
@@ -81,16 +85,19 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
     WebSocketTunnel tunnel =
         new WebSocketTunnel(vertx, config, connector, tunnelClient, counters, errors);
     Admission admission = new Admission(limits, errors);
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(port)
+            .setTcpNoDelay(true)
+            .setAcceptBacklog(4096)
+            .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // HTTP/1.1 only: h2c would bypass the edge's checks and timeouts (EdgePipeline).
+            .setHttp2ClearTextEnabled(false);
     server =
         vertx
-            .createHttpServer(
-                new HttpServerOptions()
-                    .setHost(config.host())
-                    .setPort(port)
-                    .setTcpNoDelay(true)
-                    .setAcceptBacklog(4096)
-                    .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
-                    .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+            .createHttpServer(options)
             .connectionHandler(
                 connection -> {
                   counters.http().opened();
@@ -100,6 +107,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                         counters.http().closed();
                         admitted.run();
                       });
+                  EdgePipeline.install(connection, options, config.edge(), rejections);
                 })
             .requestHandler(
                 request -> {
@@ -141,8 +149,8 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
   }
 
   private static boolean isUpgrade(HttpServerRequest request) {
-    String upgrade = request.getHeader("Upgrade");
-    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    return WebSocketUpgrades.requested(
+        request.version() == HttpVersion.HTTP_1_1, request.getHeader("Upgrade"));
   }
 
   /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
