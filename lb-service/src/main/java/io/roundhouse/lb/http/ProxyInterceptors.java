@@ -9,11 +9,13 @@ import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
+import java.util.Set;
 
 /**
- * The balancer's hooks into vertx-http-proxy: forwarded headers on the way out, the backend's count
- * released when the exchange ends, failures mapped once to 502, 503 or 504, and how the backend did
- * (its status, or its failure) told to its lease for passive health.
+ * The balancer's hooks into vertx-http-proxy: hop-by-hop headers removed both ways and forwarded
+ * headers added on the way out, the backend's count released when the exchange ends, failures
+ * mapped once to 502, 503 or 504, and how the backend did (its status, or its failure) told to its
+ * lease for passive health.
  */
 final class ProxyInterceptors implements ProxyInterceptor {
 
@@ -27,6 +29,7 @@ final class ProxyInterceptors implements ProxyInterceptor {
 
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+    HopByHop.strip(context.request().headers(), Set.of());
     Forwarded.add(context.request().proxiedRequest(), context.request().headers());
     return context
         .sendRequest()
@@ -63,6 +66,7 @@ final class ProxyInterceptors implements ProxyInterceptor {
     if (lease != null) {
       lease.answered(context.response().getStatusCode());
     }
+    HopByHop.strip(context.response().headers(), Set.of());
     return context.sendResponse().onComplete(ar -> release(context));
   }
 

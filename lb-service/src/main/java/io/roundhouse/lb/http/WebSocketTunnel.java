@@ -20,8 +20,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
-import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +34,6 @@ import org.slf4j.LoggerFactory;
 final class WebSocketTunnel {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketTunnel.class);
-  private static final Set<String> HOP_BY_HOP =
-      Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding");
 
   /** An upgrade's lifecycle, one way only: each state is left for a later one or for ENDED. */
   enum State {
@@ -74,21 +70,13 @@ final class WebSocketTunnel {
     new Upgrade(inbound).start();
   }
 
-  static boolean isHopByHop(String header) {
-    return HOP_BY_HOP.contains(header.toLowerCase(Locale.ROOT));
-  }
-
-  /** The upgrade request as the backend gets it: end-to-end headers, plus forwarding headers. */
+  /**
+   * The upgrade request as the backend gets it: end-to-end headers and {@code Upgrade}, plus
+   * forwarding headers.
+   */
   static FullHttpRequest upgradeRequest(HttpServerRequest inbound) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    inbound
-        .headers()
-        .forEach(
-            (name, value) -> {
-              if (!isHopByHop(name)) {
-                headers.add(name, value);
-              }
-            });
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(inbound.headers());
+    HopByHop.strip(headers, HopByHop.KEEP_UPGRADE);
     headers.set("Connection", "Upgrade");
     Forwarded.add(inbound, headers);
     FullHttpRequest request =
@@ -207,14 +195,11 @@ final class WebSocketTunnel {
         return;
       }
       toClient.setStatusCode(answer.status());
-      answer
-          .headers()
-          .forEach(
-              header -> {
-                if (!isHopByHop(header.getKey())) {
-                  toClient.headers().add(header.getKey(), header.getValue());
-                }
-              });
+      MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+      answer.headers().forEach(header -> headers.add(header.getKey(), header.getValue()));
+      // A 426 names what to upgrade to: Upgrade stays.
+      HopByHop.strip(headers, HopByHop.KEEP_UPGRADE);
+      toClient.headers().addAll(headers);
       toClient.end(answer.body());
     }
 
