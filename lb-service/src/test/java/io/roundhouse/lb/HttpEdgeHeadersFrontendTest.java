@@ -14,10 +14,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the HTTP frontend passes on and what it keeps back: hop-by-hop headers stop at the balancer
- * both ways (RFC 9110 section 7.6.1). The origin answers with the headers it received, and adds
+ * both ways (RFC 9110 section 7.6.1), and the backends' operational paths are answered 404 without
+ * a backend seeing the request. The origin answers with the headers it received, and adds
  * connection-specific headers of its own.
  */
 class HttpEdgeHeadersFrontendTest {
@@ -114,5 +117,60 @@ class HttpEdgeHeadersFrontendTest {
     assertThat(answer.headLowerCase())
         .doesNotContain("x-origin-conn", "keep-alive", "proxy-connection", "trailer")
         .contains("x-origin-end-to-end: kept");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/metrics",
+        "/health/live",
+        "/health/ready",
+        "/./metrics",
+        "//metrics",
+        "/%6Detrics",
+        "/METRICS",
+        "/info/../metrics",
+        "/metrics?name=x",
+        "http://x/metrics"
+      })
+  void shouldAnswer404WithoutBackendWhenPathIsDeniedPublicly(String target) throws Exception {
+    double before = frontends.rejections("public_deny");
+
+    RawHttp.Answer answer =
+        RawHttp.exchange(
+            frontends.httpPort(),
+            "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(404);
+    assertThat(originSaw).isEmpty();
+    assertThat(frontends.rejections("public_deny")).isEqualTo(before + 1);
+  }
+
+  @Test
+  void shouldKeepConnectionOpenAndProxyOtherPathsWhenAPathIsDenied() throws Exception {
+    RawHttp.Answer answer =
+        RawHttp.exchange(
+            frontends.httpPort(),
+            "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+    assertThat(answer.status()).isEqualTo(404);
+    // Pipelined on the same connection: /health is not under /health/, so the origin answers it.
+    assertThat(answer.text()).contains("HTTP/1.1 200 ");
+    assertThat(originSaw).containsExactly("/health");
+  }
+
+  @Test
+  void shouldProxyOperationalPathsWhenPublicDenyIsEmpty() throws Exception {
+    try (Frontends open = new Frontends(Map.of("LB_PUBLIC_DENY", ""))) {
+      open.backendUp("origin-1", ServiceInstance.WS, originPort);
+
+      RawHttp.Answer answer =
+          RawHttp.exchange(
+              open.httpPort(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+      assertThat(answer.status()).isEqualTo(200);
+      assertThat(originSaw).containsExactly("/metrics");
+    }
   }
 }

@@ -85,6 +85,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
     WebSocketTunnel tunnel =
         new WebSocketTunnel(vertx, config, connector, tunnelClient, counters, errors);
     Admission admission = new Admission(limits, errors);
+    PublicPaths publicPaths = new PublicPaths(config.edge().publicDeny(), rejections);
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.host())
@@ -111,6 +112,9 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                 })
             .requestHandler(
                 request -> {
+                  if (publicPaths.refuse(request)) {
+                    return;
+                  }
                   if (isUpgrade(request)) {
                     if (admission.admit(request, GatewayErrors.WEBSOCKET)) {
                       tunnel.handle(request);
