@@ -105,10 +105,12 @@ class WsServiceIT {
     }
   }
 
-  @Test
-  void shouldCloseWith1009AndKeepServingWhenMessageExceedsMaxMessageSize() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/ws", "/ws/room/oversize"})
+  void shouldCloseWith1009AndKeepServingWhenMessageExceedsMaxMessageSize(String path)
+      throws Exception {
     try (TestSocket socket =
-        TestSocket.connect(clients, service.port(), "/ws", TestConfigs.MAX_FRAME_SIZE)) {
+        TestSocket.connect(clients, service.port(), path, TestConfigs.MAX_FRAME_SIZE)) {
       socket.nextJson();
       socket.sendBinary(Buffer.buffer(new byte[TestConfigs.MAX_MESSAGE_SIZE + 1]));
 
@@ -117,11 +119,12 @@ class WsServiceIT {
     assertStillEchoes();
   }
 
-  @Test
-  void shouldCloseWith1009AndKeepServingWhenFrameExceedsMaxFrameSize() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"/ws", "/ws/room/oversize"})
+  void shouldCloseWith1009AndKeepServingWhenFrameExceedsMaxFrameSize(String path) throws Exception {
     // The client sends the whole message as one frame, over the server's frame limit.
     try (TestSocket socket =
-        TestSocket.connect(clients, service.port(), "/ws", TestConfigs.MAX_MESSAGE_SIZE)) {
+        TestSocket.connect(clients, service.port(), path, TestConfigs.MAX_MESSAGE_SIZE)) {
       socket.nextJson();
       socket.sendBinary(Buffer.buffer(new byte[TestConfigs.MAX_FRAME_SIZE + 1]));
 
