@@ -35,7 +35,8 @@ class HttpEdgeHeadersFrontendTest {
 
   @BeforeAll
   static void start() {
-    frontends = new Frontends(Map.of());
+    // Checks off: the origin must see no request but the test's own.
+    frontends = new Frontends(Map.of("LB_HEALTH_CHECKS", "off"));
     HttpServer origin =
         frontends
             .origins
@@ -162,7 +163,7 @@ class HttpEdgeHeadersFrontendTest {
 
   @Test
   void shouldProxyOperationalPathsWhenPublicDenyIsEmpty() throws Exception {
-    try (Frontends open = new Frontends(Map.of("LB_PUBLIC_DENY", ""))) {
+    try (Frontends open = new Frontends(Map.of("LB_PUBLIC_DENY", "", "LB_HEALTH_CHECKS", "off"))) {
       open.backendUp("origin-1", ServiceInstance.WS, originPort);
 
       RawHttp.Answer answer =
