@@ -66,10 +66,6 @@ final class RequestGuard extends ChannelDuplexHandler {
     this.rejections = rejections;
   }
 
-  State state() {
-    return state;
-  }
-
   /** The handler to put before the decoder: a request's first bytes start its clock. */
   ChannelHandler watcher() {
     return new ChannelInboundHandlerAdapter() {
