@@ -17,6 +17,7 @@ import java.util.List;
  * @param members the member addresses for {@link JoinMode#STATIC}; {@code host} in local mode
  * @param kubernetesServiceDns the headless service for {@link JoinMode#KUBERNETES}
  * @param eventBusPort the clustered event bus port, 0 to pick one
+ * @param membership heartbeats, merges after a split, and the registry's self-repair
  */
 public record ClusterConfig(
     JoinMode mode,
@@ -27,7 +28,8 @@ public record ClusterConfig(
     int portCount,
     List<String> members,
     String kubernetesServiceDns,
-    int eventBusPort) {
+    int eventBusPort,
+    MembershipConfig membership) {
 
   public static final JoinMode DEFAULT_MODE = JoinMode.LOCAL;
   public static final String DEFAULT_CLUSTER_NAME = "roundhouse";
@@ -65,6 +67,48 @@ public record ClusterConfig(
       throw new ConfigException("CLUSTER_K8S_SERVICE_DNS is required when CLUSTER_MODE=kubernetes");
     }
     Checks.port("EVENTBUS_PORT", eventBusPort);
+    if (membership == null) {
+      membership = MembershipConfig.DEFAULT;
+    }
+  }
+
+  /** With the default {@link MembershipConfig}. */
+  public ClusterConfig(
+      JoinMode mode,
+      String clusterName,
+      String host,
+      String publicHost,
+      int port,
+      int portCount,
+      List<String> members,
+      String kubernetesServiceDns,
+      int eventBusPort) {
+    this(
+        mode,
+        clusterName,
+        host,
+        publicHost,
+        port,
+        portCount,
+        members,
+        kubernetesServiceDns,
+        eventBusPort,
+        MembershipConfig.DEFAULT);
+  }
+
+  /** The same join, with other heartbeat, merge and registry timings. */
+  public ClusterConfig withMembership(MembershipConfig next) {
+    return new ClusterConfig(
+        mode,
+        clusterName,
+        host,
+        publicHost,
+        port,
+        portCount,
+        members,
+        kubernetesServiceDns,
+        eventBusPort,
+        next);
   }
 
   /** Local mode on loopback, with a cluster name and port range of the caller's choosing. */
@@ -104,6 +148,7 @@ public record ClusterConfig(
         s.integer("CLUSTER_PORT_COUNT", DEFAULT_PORT_COUNT, 1, 1000),
         s.list("CLUSTER_MEMBERS", defaultMembers),
         s.string("CLUSTER_K8S_SERVICE_DNS", null),
-        s.port("EVENTBUS_PORT", 0));
+        s.port("EVENTBUS_PORT", 0),
+        MembershipConfig.from(s));
   }
 }

@@ -21,13 +21,19 @@ public final class ClusterNode {
   private final Vertx vertx;
   private final HazelcastClusterManager clusterManager;
   private final NodeMetrics metrics;
+  private final MembershipConfig membership;
 
   private ClusterNode(
-      String nodeId, Vertx vertx, HazelcastClusterManager clusterManager, NodeMetrics metrics) {
+      String nodeId,
+      Vertx vertx,
+      HazelcastClusterManager clusterManager,
+      NodeMetrics metrics,
+      MembershipConfig membership) {
     this.nodeId = nodeId;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
     this.metrics = metrics;
+    this.membership = membership;
   }
 
   /**
@@ -67,7 +73,7 @@ public final class ClusterNode {
                   manager.getHazelcastInstance().getCluster().getLocalMember().getUuid(),
                   manager.getNodes().size(),
                   vertx.isNativeTransportEnabled());
-              return new ClusterNode(nodeId, vertx, manager, metrics);
+              return new ClusterNode(nodeId, vertx, manager, metrics, cluster.membership());
             });
   }
 
@@ -80,7 +86,12 @@ public final class ClusterNode {
     return vertx;
   }
 
-  /** This Hazelcast member's UUID; registry entries are tied to it. */
+  /** Heartbeat and merge timings, and how often a backend checks its registry entry. */
+  public MembershipConfig membership() {
+    return membership;
+  }
+
+  /** This Hazelcast member's UUID, new after a merge; registry entries are tied to it. */
   public String memberId() {
     return hazelcast().getCluster().getLocalMember().getUuid().toString();
   }

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,13 +29,7 @@ public final class HazelcastConfigFactory {
     // A member listed without a port is probed on every port of the range, not Hazelcast's
     // default of the first three: a member that had to bind further up is still found.
     config.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(cluster.portCount()));
-    // A killed member's closed sockets are noticed at once; a silent one (hung, partitioned) within
-    // 15 s rather than a minute. Much shorter drops members of a busy small machine from the
-    // cluster while they pause for CPU.
-    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "15");
-    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    membership(config, cluster.membership());
     // Hazelcast's shutdown hook would race ours: deregistration must happen first.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.getJetConfig().setEnabled(false);
@@ -73,5 +68,26 @@ public final class HazelcastConfigFactory {
               .setProperty("service-port", String.valueOf(cluster.port()));
     }
     return config;
+  }
+
+  /**
+   * Heartbeats and merges. A killed member's closed sockets are noticed at once; a silent one
+   * (hung, paused, partitioned) after the heartbeat timeout. A member removed that way, once it
+   * runs again, finds itself alone or in a smaller cluster; every merge interval the oldest member
+   * of each cluster looks for others of the same name and the smaller one joins the larger.
+   */
+  private static void membership(Config config, MembershipConfig membership) {
+    config.setProperty(
+        "hazelcast.heartbeat.interval.seconds", seconds(membership.heartbeatInterval()));
+    config.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", seconds(membership.heartbeatTimeout()));
+    config.setProperty(
+        "hazelcast.merge.first.run.delay.seconds", seconds(membership.mergeInterval()));
+    config.setProperty(
+        "hazelcast.merge.next.run.delay.seconds", seconds(membership.mergeInterval()));
+  }
+
+  private static String seconds(Duration d) {
+    return String.valueOf(d.toSeconds());
   }
 }

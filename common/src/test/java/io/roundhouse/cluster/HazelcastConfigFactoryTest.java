@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,34 @@ class HazelcastConfigFactoryTest {
     Config config = HazelcastConfigFactory.create(ClusterConfig.local("local-cluster", 5701, 20));
 
     assertThat(config.getMapConfigs().keySet()).anyMatch(name -> name.startsWith("__vertx."));
+  }
+
+  @Test
+  void shouldTakeHeartbeatAndMergeTimingsFromTheClusterConfigWhenBuildingTheConfig() {
+    MembershipConfig fast =
+        new MembershipConfig(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(9),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(1));
+    Config config =
+        HazelcastConfigFactory.create(
+            ClusterConfig.local("local-cluster", 5701, 20).withMembership(fast));
+
+    assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("2");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("9");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("3");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("3");
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyMode")
+  void shouldUseTheDefaultTimingsWhenNoneAreConfigured(ClusterConfig cluster) {
+    Config config = HazelcastConfigFactory.create(cluster);
+
+    assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
+    assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
   }
 }

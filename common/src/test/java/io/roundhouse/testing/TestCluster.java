@@ -2,6 +2,7 @@ package io.roundhouse.testing;
 
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.cluster.MembershipConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,9 +22,26 @@ public final class TestCluster {
   }
 
   public static TestCluster create() {
+    return create(MembershipConfig.DEFAULT);
+  }
+
+  /** A cluster of its own whose members use {@code membership}'s heartbeat and merge timings. */
+  public static TestCluster create(MembershipConfig membership) {
+    return create(membership, PORT_COUNT);
+  }
+
+  /**
+   * As {@link #create(MembershipConfig)}, probing only {@code portCount} ports (at most {@link
+   * #PORT_COUNT}). A member looking for a cluster to merge with waits 5 s on every port of the
+   * range nobody listens on, so a test of merges keeps the range just above its member count.
+   */
+  public static TestCluster create(MembershipConfig membership, int portCount) {
+    if (portCount < 1 || portCount > PORT_COUNT) {
+      throw new IllegalArgumentException("portCount must be 1 to " + PORT_COUNT);
+    }
     String name = "rh-test-" + UUID.randomUUID().toString().substring(0, 8);
     int base = 20_000 + ThreadLocalRandom.current().nextInt(0, 1000) * PORT_COUNT;
-    return new TestCluster(ClusterConfig.local(name, base, PORT_COUNT));
+    return new TestCluster(ClusterConfig.local(name, base, portCount).withMembership(membership));
   }
 
   public ClusterConfig config() {

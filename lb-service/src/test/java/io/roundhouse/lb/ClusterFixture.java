@@ -2,6 +2,7 @@ package io.roundhouse.lb;
 
 import io.roundhouse.cluster.ClusterConfig;
 import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.cluster.MembershipConfig;
 import io.roundhouse.config.Settings;
 import io.roundhouse.echo.EchoConfig;
 import io.roundhouse.echo.EchoService;
@@ -29,10 +30,22 @@ import java.util.function.Predicate;
  */
 final class ClusterFixture implements AutoCloseable {
 
-  final TestCluster cluster = TestCluster.create();
+  final TestCluster cluster;
   final Vertx clients = Vertx.vertx();
   private final TestClients testClients = new TestClients(clients);
   private final List<Launcher.Running> running = new ArrayList<>();
+
+  ClusterFixture() {
+    this(MembershipConfig.DEFAULT, TestCluster.PORT_COUNT);
+  }
+
+  /**
+   * Every member, in this JVM or a process started with {@link #settings}, uses these timings and
+   * probes {@code portCount} Hazelcast ports.
+   */
+  ClusterFixture(MembershipConfig membership, int portCount) {
+    cluster = TestCluster.create(membership, portCount);
+  }
 
   Map<String, String> settings(String nodeId, Map<String, String> extra) {
     ClusterConfig c = cluster.config();
@@ -41,6 +54,11 @@ final class ClusterFixture implements AutoCloseable {
     env.put("CLUSTER_NAME", c.clusterName());
     env.put("CLUSTER_PORT", String.valueOf(c.port()));
     env.put("CLUSTER_PORT_COUNT", String.valueOf(c.portCount()));
+    MembershipConfig m = c.membership();
+    env.put("CLUSTER_HEARTBEAT_INTERVAL", m.heartbeatInterval().toMillis() + "ms");
+    env.put("CLUSTER_HEARTBEAT_TIMEOUT", m.heartbeatTimeout().toMillis() + "ms");
+    env.put("CLUSTER_MERGE_INTERVAL", m.mergeInterval().toMillis() + "ms");
+    env.put("REGISTRY_REFRESH_INTERVAL", m.registryRefresh().toMillis() + "ms");
     // Stops in tests need not wait the production drain for connections a test left open.
     env.put("SHUTDOWN_GRACE", "2s");
     env.putAll(extra);

@@ -42,7 +42,8 @@ public final class ServiceProcess implements AutoCloseable {
           "POD_",
           "NODE_ID",
           "PORT_FILE",
-          "SHUTDOWN_GRACE");
+          "SHUTDOWN_GRACE",
+          "REGISTRY_");
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
