@@ -3,6 +3,7 @@ package io.roundhouse.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,9 @@ public final class HazelcastConfigFactory {
    * Heartbeats and merges. A killed member's closed sockets are noticed at once; a silent one
    * (hung, paused, partitioned) after the heartbeat timeout. A member removed that way, once it
    * runs again, finds itself alone or in a smaller cluster; every merge interval the oldest member
-   * of each cluster looks for others of the same name and the smaller one joins the larger.
+   * of each cluster looks for others of the same name and the smaller one joins the larger. The
+   * registry map drops the joining side's copy ({@link HazelcastServiceRegistry#mapConfig()}); each
+   * backend writes its own entry again once merged.
    */
   private static void membership(Config config, MembershipConfig membership) {
     config.setProperty(
@@ -85,6 +88,7 @@ public final class HazelcastConfigFactory {
         "hazelcast.merge.first.run.delay.seconds", seconds(membership.mergeInterval()));
     config.setProperty(
         "hazelcast.merge.next.run.delay.seconds", seconds(membership.mergeInterval()));
+    config.addMapConfig(HazelcastServiceRegistry.mapConfig());
   }
 
   private static String seconds(Duration d) {

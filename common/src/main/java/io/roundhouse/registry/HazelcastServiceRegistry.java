@@ -3,6 +3,7 @@ package io.roundhouse.registry;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -10,6 +11,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HazelcastServiceRegistry implements ServiceRegistry {
 
-  static final String MAP_NAME = "roundhouse.registry";
+  public static final String MAP_NAME = "roundhouse.registry";
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastServiceRegistry.class);
 
   private final Vertx vertx;
@@ -38,6 +40,19 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.entries = hazelcast.getMap(MAP_NAME);
+  }
+
+  /**
+   * The registry map: on a merge after a split, the entries of the joining (smaller) side are
+   * dropped, not put where absent, so an entry deleted on the surviving side (a deregistered node,
+   * a purged dead member) is not brought back. Every backend of the joining side writes its own
+   * entry again. Two asynchronous backups beyond the one Hazelcast keeps: the map is tiny, and two
+   * members lost at once (two stalls) must not take a healthy node's entry with them.
+   */
+  public static MapConfig mapConfig() {
+    MapConfig map = new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(2);
+    map.getMergePolicyConfig().setPolicy(DiscardMergePolicy.class.getName());
+    return map;
   }
 
   @Override

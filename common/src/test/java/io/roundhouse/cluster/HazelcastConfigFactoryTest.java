@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.spi.merge.DiscardMergePolicy;
+import io.roundhouse.registry.HazelcastServiceRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -182,5 +185,16 @@ class HazelcastConfigFactoryTest {
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("15");
     assertThat(config.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("5");
     assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("5");
+  }
+
+  @ParameterizedTest
+  @MethodSource("everyMode")
+  void shouldDiscardTheJoiningSidesRegistryEntriesWhenClustersMerge(ClusterConfig cluster) {
+    MapConfig registry =
+        HazelcastConfigFactory.create(cluster).getMapConfig(HazelcastServiceRegistry.MAP_NAME);
+
+    assertThat(registry.getMergePolicyConfig().getPolicy())
+        .isEqualTo(DiscardMergePolicy.class.getName());
+    assertThat(registry.getTotalBackupCount()).isEqualTo(3);
   }
 }
