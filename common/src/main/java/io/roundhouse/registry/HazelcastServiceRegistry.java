@@ -16,6 +16,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -68,6 +69,18 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
   }
 
   @Override
+  public Future<Presence> announce(ServiceInstance instance, Duration refresh) {
+    LOG.info(
+        "Registering {} ({} on {}:{}), checked every {} ms",
+        instance.id(),
+        instance.service(),
+        instance.host(),
+        instance.port(),
+        refresh.toMillis());
+    return new RegistryPresence(vertx, hazelcast, entries, instance, refresh).start();
+  }
+
+  @Override
   public Future<Void> deregister(String id) {
     LOG.info("Deregistering {}", id);
     return Future.fromCompletionStage(entries.removeAsync(id), vertx.getOrCreateContext())
@@ -99,7 +112,10 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
     return vertx.executeBlocking(() -> Map.copyOf(entries));
   }
 
-  /** Removes the entries of a member that left, once, on the oldest member. */
+  /**
+   * Removes the entries of a member that left, once, on the oldest member. Each only if unchanged
+   * since it was read: the node may be back already, under a new member, and have written it again.
+   */
   void purgeEntriesOf(String memberId) {
     Member oldest = hazelcast.getCluster().getMembers().iterator().next();
     if (!oldest.localMember()) {
@@ -111,7 +127,7 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
               (id, json) -> {
                 if (memberId.equals(new JsonObject(json).getString("memberId"))) {
                   LOG.info("Removing {}: its member {} left the cluster", id, memberId);
-                  entries.delete(id);
+                  entries.remove(id, json);
                 }
               });
           return null;

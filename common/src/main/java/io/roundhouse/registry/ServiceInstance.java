@@ -27,6 +27,11 @@ public record ServiceInstance(String id, String service, String host, int port, 
     Checks.notBlank("memberId", memberId);
   }
 
+  /** The same instance, owned by another member: this node's member after a merge. */
+  public ServiceInstance withMemberId(String member) {
+    return new ServiceInstance(id, service, host, port, member);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

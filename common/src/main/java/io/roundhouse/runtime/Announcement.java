@@ -11,18 +11,18 @@ import io.vertx.core.Future;
 /** A backend's presence in the cluster: its registry entry and its published counts. */
 public final class Announcement {
 
-  private final ServiceRegistry registry;
-  private final ServiceInstance instance;
+  private final ServiceRegistry.Presence presence;
   private final StatsPublisher publisher;
 
-  private Announcement(
-      ServiceRegistry registry, ServiceInstance instance, StatsPublisher publisher) {
-    this.registry = registry;
-    this.instance = instance;
+  private Announcement(ServiceRegistry.Presence presence, StatsPublisher publisher) {
+    this.presence = presence;
     this.publisher = publisher;
   }
 
-  /** Registers the instance (now ready to serve) and starts publishing its counts. */
+  /**
+   * Registers the instance (now ready to serve), keeps it registered whatever the cluster does to
+   * the entry (see {@link ServiceRegistry#announce}), and starts publishing its counts.
+   */
   public static Future<Announcement> announce(
       ClusterNode node, String service, String host, int port, ConnectionCounter counter) {
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
@@ -30,21 +30,21 @@ public final class Announcement {
         new ServiceInstance(node.nodeId(), service, host, port, node.memberId());
     StatsPublisher publisher = new StatsPublisher(node.vertx(), node.nodeId(), service, counter);
     return registry
-        .register(instance)
+        .announce(instance, node.membership().registryRefresh())
         .map(
-            v -> {
+            presence -> {
               publisher.start(StatsPublisher.DEFAULT_INTERVAL_MS);
-              return new Announcement(registry, instance, publisher);
+              return new Announcement(presence, publisher);
             });
   }
 
   public ServiceInstance instance() {
-    return instance;
+    return presence.instance();
   }
 
-  /** Deregisters, so balancers stop sending new connections here. */
+  /** Deregisters for good, so balancers stop sending new connections here. */
   public Future<Void> withdraw() {
     publisher.stop();
-    return registry.deregister(instance.id());
+    return presence.withdraw();
   }
 }

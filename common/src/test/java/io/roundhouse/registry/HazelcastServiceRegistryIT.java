@@ -12,6 +12,7 @@ import io.roundhouse.testing.RecordingRegistryListener.Up;
 import io.roundhouse.testing.TestCluster;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -191,5 +192,69 @@ class HazelcastServiceRegistryIT {
 
     Eventually.until("echo-b down", () -> watcher.downs("echo-b") == 1);
     assertThat(watcher.events()).extracting(Event::context).containsOnly(context);
+  }
+
+  private static final Duration REFRESH = Duration.ofMillis(200);
+
+  private String stored(String id) {
+    return a.hazelcast().<String, String>getMap(HazelcastServiceRegistry.MAP_NAME).get(id);
+  }
+
+  private ServiceRegistry.Presence announce(ServiceRegistry registry, ServiceInstance instance) {
+    return registry.announce(instance, REFRESH).await();
+  }
+
+  @Test
+  void shouldWriteItsEntryAgainWhenTheEntryDisappearsBehindTheBackendsBack() {
+    RecordingRegistryListener watcher = watch(registryA);
+    ServiceInstance echo = instanceOn(b, "echo-b", 7001);
+    announce(registryB, echo);
+    Eventually.until("echo-b up", () -> watcher.live().containsKey("echo-b"));
+
+    // As a purge of a member counted gone, or lost partitions, would.
+    a.hazelcast().getMap(HazelcastServiceRegistry.MAP_NAME).delete("echo-b");
+
+    Eventually.until(
+        "echo-b is registered again and the watcher sees it",
+        () -> watcher.downs("echo-b") == 1 && echo.equals(watcher.live().get("echo-b")),
+        watcher::toString);
+    assertThat(stored("echo-b")).isEqualTo(echo.toJson().encode());
+  }
+
+  @Test
+  void shouldWriteItsEntryAgainUnderItsMemberWhenTheEntryNamesAnotherMember() {
+    ServiceInstance echo = instanceOn(b, "echo-b", 7001);
+    announce(registryB, echo);
+
+    // As the entry written before a merge gave the member a new UUID would.
+    a.hazelcast()
+        .<String, String>getMap(HazelcastServiceRegistry.MAP_NAME)
+        .set("echo-b", echo.withMemberId(UUID.randomUUID().toString()).toJson().encode());
+
+    Eventually.until(
+        "echo-b's entry names its member again",
+        () -> echo.toJson().encode().equals(stored("echo-b")),
+        () -> stored("echo-b"));
+  }
+
+  @Test
+  void shouldNeverWriteItsEntryAgainWhenWithdrawn() {
+    ServiceRegistry.Presence leaving = announce(registryB, instanceOn(b, "echo-leaving", 7001));
+    ServiceInstance staying = instanceOn(b, "echo-staying", 7002);
+    announce(registryB, staying);
+
+    assertThat(((RegistryPresence) leaving).state()).isEqualTo(RegistryPresence.State.SERVING);
+
+    leaving.withdraw().await();
+    assertThat(((RegistryPresence) leaving).state()).isEqualTo(RegistryPresence.State.WITHDRAWN);
+    assertThat(stored("echo-leaving")).as("removed once withdraw completes").isNull();
+    a.hazelcast().getMap(HazelcastServiceRegistry.MAP_NAME).delete("echo-staying");
+
+    // The presence still kept has checked and repaired its entry since: the withdrawn one would
+    // have been checked as often, had it still been kept.
+    Eventually.until(
+        "the presence still kept writes its entry again",
+        () -> staying.toJson().encode().equals(stored("echo-staying")));
+    assertThat(stored("echo-leaving")).isNull();
   }
 }
