@@ -6,6 +6,7 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
@@ -97,7 +98,17 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
               UUID entryListener = entries.addEntryListener(new EntryBridge(context, view), true);
               UUID memberListener =
                   hazelcast.getCluster().addMembershipListener(new MemberBridge(context, view));
-              return new HazelcastWatch(entryListener, memberListener, view);
+              // After a merge this member's copy of the map may be another cluster's: read it all.
+              UUID lifecycleListener =
+                  hazelcast
+                      .getLifecycleService()
+                      .addLifecycleListener(
+                          event -> {
+                            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                              context.runOnContext(v -> view.reconcile());
+                            }
+                          });
+              return new HazelcastWatch(entryListener, memberListener, lifecycleListener, view);
             })
         .compose(watch -> view.start(context).map(watch));
   }
@@ -137,11 +148,14 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
   private final class HazelcastWatch implements Watch {
     private final UUID entryListener;
     private final UUID memberListener;
+    private final UUID lifecycleListener;
     private final RegistryView view;
 
-    HazelcastWatch(UUID entryListener, UUID memberListener, RegistryView view) {
+    HazelcastWatch(
+        UUID entryListener, UUID memberListener, UUID lifecycleListener, RegistryView view) {
       this.entryListener = entryListener;
       this.memberListener = memberListener;
+      this.lifecycleListener = lifecycleListener;
       this.view = view;
     }
 
@@ -153,6 +167,7 @@ public final class HazelcastServiceRegistry implements ServiceRegistry {
             if (hazelcast.getLifecycleService().isRunning()) {
               entries.removeEntryListener(entryListener);
               hazelcast.getCluster().removeMembershipListener(memberListener);
+              hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
             }
             return null;
           });

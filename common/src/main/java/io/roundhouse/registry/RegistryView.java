@@ -5,7 +5,9 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A watcher's picture of the registry, confined to one context. Pushed events keep it current; a
- * slow anti-entropy pass (and one after each membership change) repairs what a race between the
- * first snapshot and an event could leave behind.
+ * slow anti-entropy pass (and one after each membership change and merge) repairs what a missed
+ * event could leave behind, as {@link Reconciliation} decides.
  */
 final class RegistryView {
 
@@ -27,6 +29,10 @@ final class RegistryView {
   private final Supplier<Set<String>> liveMembers;
   private final Supplier<Future<Map<String, String>>> snapshot;
   private final Map<String, ServiceInstance> known = new HashMap<>();
+
+  /** One set per pass under way: the ids pushed since its snapshot was asked for. */
+  private final List<Set<String>> passes = new ArrayList<>();
+
   private Context context;
   private long timerId = -1;
   private boolean stopped;
@@ -64,7 +70,12 @@ final class RegistryView {
     if (stopped || instance == null) {
       return;
     }
+    pushed(instance.id());
     up(instance);
+  }
+
+  private void pushed(String id) {
+    passes.forEach(p -> p.add(id));
   }
 
   private void up(ServiceInstance instance) {
@@ -75,7 +86,15 @@ final class RegistryView {
   }
 
   void entryRemoved(String id) {
-    if (!stopped && known.remove(id) != null) {
+    if (stopped) {
+      return;
+    }
+    pushed(id);
+    down(id);
+  }
+
+  private void down(String id) {
+    if (known.remove(id) != null) {
       listener.instanceDown(id);
     }
   }
@@ -90,23 +109,25 @@ final class RegistryView {
   }
 
   Future<Void> reconcile() {
+    Set<String> pushedSince = new HashSet<>();
+    passes.add(pushedSince);
     return snapshot
         .get()
+        .onComplete(ar -> passes.removeIf(p -> p == pushedSince))
         .onSuccess(
             entries -> {
               if (stopped) {
                 return;
               }
-              Set<String> members = liveMembers.get();
-              Map<String, ServiceInstance> live = new HashMap<>();
-              entries.values().stream()
-                  .map(RegistryView::parse)
-                  .filter(i -> i != null && members.contains(i.memberId()))
-                  .forEach(i -> live.put(i.id(), i));
-              List.copyOf(known.keySet()).stream()
-                  .filter(id -> !live.containsKey(id))
-                  .forEach(this::entryRemoved);
-              live.values().forEach(this::up);
+              List<ServiceInstance> parsed =
+                  entries.values().stream()
+                      .map(RegistryView::parse)
+                      .filter(i -> i != null)
+                      .toList();
+              Reconciliation pass =
+                  Reconciliation.of(known, parsed, liveMembers.get(), pushedSince);
+              pass.downs().forEach(this::down);
+              pass.ups().forEach(this::up);
             })
         .onFailure(e -> LOG.warn("Registry snapshot failed: {}", e.toString()))
         .mapEmpty();
