@@ -2,6 +2,8 @@ package io.roundhouse.lb;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roundhouse.config.Settings;
+import io.roundhouse.echo.EchoConfig;
+import io.roundhouse.echo.EchoVerticle;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
@@ -13,7 +15,10 @@ import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.ScaledDeployment;
+import io.roundhouse.stats.ConnectionCounter;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +95,34 @@ final class Frontends implements AutoCloseable {
 
   int httpPort() {
     return httpPort;
+  }
+
+  /**
+   * The echo service's own verticle on {@code port} (0: any), on the origins' Vert.x; not listed as
+   * a backend until {@link #backendUp}.
+   */
+  ScaledDeployment.Deployed echoOrigin(int port) {
+    EchoConfig config =
+        EchoConfig.from(
+            Settings.of(
+                Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0", "SHUTDOWN_GRACE", "0s")));
+    return ScaledDeployment.deploy(
+            origins, port, 1, p -> new EchoVerticle(config, p, new ConnectionCounter()))
+        .timeout(30, TimeUnit.SECONDS)
+        .await();
+  }
+
+  /**
+   * An HTTP origin on the origins' Vert.x; returns its port. Not listed until {@link #backendUp}.
+   */
+  int httpOrigin(Handler<HttpServerRequest> handler) {
+    return origins
+        .createHttpServer()
+        .requestHandler(handler)
+        .listen(0, "127.0.0.1")
+        .timeout(30, TimeUnit.SECONDS)
+        .await()
+        .actualPort();
   }
 
   /** Lists an origin as a live backend, as a registry push would. */

@@ -2,17 +2,11 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roundhouse.config.Settings;
-import io.roundhouse.echo.EchoConfig;
-import io.roundhouse.echo.EchoVerticle;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.health.HealthState.Status;
 import io.roundhouse.registry.ServiceInstance;
-import io.roundhouse.runtime.ScaledDeployment;
 import io.roundhouse.runtime.ScaledDeployment.Deployed;
-import io.roundhouse.stats.ConnectionCounter;
 import io.roundhouse.testing.Eventually;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetServer;
 import java.net.Socket;
 import java.time.Duration;
@@ -50,16 +44,8 @@ class HealthFrontendTest {
     return env;
   }
 
-  /** The echo service's own verticle on {@code port} (0: any), on the origins' Vert.x. */
   private static Deployed echoOrigin(Frontends on, int port) {
-    EchoConfig config =
-        EchoConfig.from(
-            Settings.of(
-                Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0", "SHUTDOWN_GRACE", "0s")));
-    return ScaledDeployment.deploy(
-            on.origins, port, 1, p -> new EchoVerticle(config, p, new ConnectionCounter()))
-        .timeout(30, TimeUnit.SECONDS)
-        .await();
+    return on.echoOrigin(port);
   }
 
   /**
@@ -68,20 +54,16 @@ class HealthFrontendTest {
    */
   private static int httpOrigin(
       Frontends on, String name, AtomicBoolean ready, AtomicBoolean failing) {
-    HttpServer server =
-        on.origins
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  if (req.path().equals("/health/ready")) {
-                    req.response().setStatusCode(ready.get() ? 200 : 503).end();
-                  } else if (failing.get()) {
-                    req.response().setStatusCode(500).end("failing");
-                  } else {
-                    req.response().end(name);
-                  }
-                });
-    return server.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
+    return on.httpOrigin(
+        req -> {
+          if (req.path().equals("/health/ready")) {
+            req.response().setStatusCode(ready.get() ? 200 : 503).end();
+          } else if (failing.get()) {
+            req.response().setStatusCode(500).end("failing");
+          } else {
+            req.response().end(name);
+          }
+        });
   }
 
   private static void awaitStatus(Frontends lb, String service, String id, Status status) {

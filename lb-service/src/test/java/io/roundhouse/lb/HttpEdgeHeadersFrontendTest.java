@@ -3,13 +3,11 @@ package io.roundhouse.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.registry.ServiceInstance;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,26 +35,22 @@ class HttpEdgeHeadersFrontendTest {
   static void start() {
     // Checks off: the origin must see no request but the test's own.
     frontends = new Frontends(Map.of("LB_HEALTH_CHECKS", "off"));
-    HttpServer origin =
-        frontends
-            .origins
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  originSaw.add(req.path());
-                  JsonObject headers = new JsonObject();
-                  req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-                  req.response()
-                      .putHeader("Connection", "X-Origin-Conn")
-                      .putHeader("X-Origin-Conn", "per-connection")
-                      .putHeader("Keep-Alive", "timeout=5")
-                      .putHeader("Proxy-Connection", "keep-alive")
-                      .putHeader("Upgrade", "h2c")
-                      .putHeader("Trailer", "X-Checksum")
-                      .putHeader("X-Origin-End-To-End", "kept")
-                      .end(headers.encode());
-                });
-    originPort = origin.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
+    originPort =
+        frontends.httpOrigin(
+            req -> {
+              originSaw.add(req.path());
+              JsonObject headers = new JsonObject();
+              req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+              req.response()
+                  .putHeader("Connection", "X-Origin-Conn")
+                  .putHeader("X-Origin-Conn", "per-connection")
+                  .putHeader("Keep-Alive", "timeout=5")
+                  .putHeader("Proxy-Connection", "keep-alive")
+                  .putHeader("Upgrade", "h2c")
+                  .putHeader("Trailer", "X-Checksum")
+                  .putHeader("X-Origin-End-To-End", "kept")
+                  .end(headers.encode());
+            });
     frontends.backendUp("origin-1", ServiceInstance.WS, originPort);
   }
 

@@ -3,11 +3,9 @@ package io.roundhouse.lb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.roundhouse.registry.ServiceInstance;
-import io.vertx.core.http.HttpServer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,16 +30,12 @@ class HttpFramingFrontendTest {
     // The idle timeout is long: an unanswered request would show as a read timeout, not a close.
     // Checks off: the origin must see no request but the test's own.
     frontends = new Frontends(Map.of("LB_HTTP_IDLE_TIMEOUT", "60s", "LB_HEALTH_CHECKS", "off"));
-    HttpServer origin =
-        frontends
-            .origins
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  originSaw.add(req.method() + " " + req.uri());
-                  req.response().end("origin " + req.uri());
-                });
-    int port = origin.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
+    int port =
+        frontends.httpOrigin(
+            req -> {
+              originSaw.add(req.method() + " " + req.uri());
+              req.response().end("origin " + req.uri());
+            });
     frontends.backendUp("origin-1", ServiceInstance.WS, port);
   }
 

@@ -7,7 +7,6 @@ import io.roundhouse.testing.Eventually;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -41,35 +40,30 @@ class HttpFrontendTest {
                 "LB_BACKEND_TIMEOUT", "700ms",
                 "LB_POOL_SIZE", "4",
                 "LB_TUNNEL_IDLE_TIMEOUT", "1s"));
-    HttpServer backend =
-        frontends
-            .origins
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  backendSeenPorts.add(req.remoteAddress().port());
-                  switch (req.path()) {
-                    case "/slow" -> {
-                      // Never answers.
-                    }
-                    case "/reset" -> req.connection().close();
-                    case "/ws-echo" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
-                    case "/refuse" ->
-                        req.response()
-                            .setStatusCode(403)
-                            .putHeader("X-Refused-By", "http-1")
-                            .end("not in this room");
-                    default -> {
-                      JsonObject headers = new JsonObject();
-                      req.headers()
-                          .forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-                      req.response()
-                          .putHeader("Content-Type", "application/json")
-                          .end(headers.encode());
-                    }
-                  }
-                });
-    int port = backend.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
+    int port =
+        frontends.httpOrigin(
+            req -> {
+              backendSeenPorts.add(req.remoteAddress().port());
+              switch (req.path()) {
+                case "/slow" -> {
+                  // Never answers.
+                }
+                case "/reset" -> req.connection().close();
+                case "/ws-echo" -> req.toWebSocket().onSuccess(ws -> ws.handler(ws::write));
+                case "/refuse" ->
+                    req.response()
+                        .setStatusCode(403)
+                        .putHeader("X-Refused-By", "http-1")
+                        .end("not in this room");
+                default -> {
+                  JsonObject headers = new JsonObject();
+                  req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+                  req.response()
+                      .putHeader("Content-Type", "application/json")
+                      .end(headers.encode());
+                }
+              }
+            });
     frontends.backendUp("http-1", ServiceInstance.WS, port);
   }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.testing.Eventually;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import java.io.IOException;
@@ -41,20 +40,15 @@ class HttpTimeoutsFrontendTest {
                 // Long: a connection left open by a missing timeout shows as a read timeout.
                 "LB_HTTP_IDLE_TIMEOUT", "60s",
                 "LB_TUNNEL_IDLE_TIMEOUT", "60s"));
-    HttpServer origin =
-        frontends
-            .origins
-            .createHttpServer()
-            .requestHandler(
-                req -> {
-                  switch (req.path()) {
-                    case "/flood" -> flood(req.response().setChunked(true));
-                    case "/ws-flood" ->
-                        req.toWebSocket().onSuccess(HttpTimeoutsFrontendTest::flood);
-                    default -> req.body().onSuccess(body -> req.response().end("ok"));
-                  }
-                });
-    int port = origin.listen(0, "127.0.0.1").timeout(30, TimeUnit.SECONDS).await().actualPort();
+    int port =
+        frontends.httpOrigin(
+            req -> {
+              switch (req.path()) {
+                case "/flood" -> flood(req.response().setChunked(true));
+                case "/ws-flood" -> req.toWebSocket().onSuccess(HttpTimeoutsFrontendTest::flood);
+                default -> req.body().onSuccess(body -> req.response().end("ok"));
+              }
+            });
     frontends.backendUp("origin-1", ServiceInstance.WS, port);
   }
 

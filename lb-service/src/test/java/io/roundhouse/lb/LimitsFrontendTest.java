@@ -2,13 +2,8 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roundhouse.config.Settings;
-import io.roundhouse.echo.EchoConfig;
-import io.roundhouse.echo.EchoVerticle;
 import io.roundhouse.lb.limit.Rejection;
 import io.roundhouse.registry.ServiceInstance;
-import io.roundhouse.runtime.ScaledDeployment;
-import io.roundhouse.stats.ConnectionCounter;
 import io.roundhouse.testing.Eventually;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -40,14 +35,7 @@ class LimitsFrontendTest {
 
   private Frontends start(Map<String, String> settings) {
     frontends = new Frontends(settings);
-    EchoConfig config =
-        EchoConfig.from(Settings.of(Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0")));
-    int port =
-        ScaledDeployment.deploy(
-                frontends.origins, 0, 1, p -> new EchoVerticle(config, p, new ConnectionCounter()))
-            .timeout(30, TimeUnit.SECONDS)
-            .await()
-            .port();
+    int port = frontends.echoOrigin(0).port();
     frontends.backendUp("echo-1", ServiceInstance.ECHO, port);
     return frontends;
   }

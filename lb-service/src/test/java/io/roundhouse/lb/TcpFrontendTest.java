@@ -2,12 +2,7 @@ package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roundhouse.config.Settings;
-import io.roundhouse.echo.EchoConfig;
-import io.roundhouse.echo.EchoVerticle;
 import io.roundhouse.registry.ServiceInstance;
-import io.roundhouse.runtime.ScaledDeployment;
-import io.roundhouse.stats.ConnectionCounter;
 import io.roundhouse.testing.Eventually;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -19,9 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +31,8 @@ class TcpFrontendTest {
   @BeforeAll
   static void start() {
     frontends = new Frontends();
-    frontends.backendUp("echo-1", ServiceInstance.ECHO, echoOrigin(frontends));
-    frontends.backendUp("echo-2", ServiceInstance.ECHO, echoOrigin(frontends));
+    frontends.backendUp("echo-1", ServiceInstance.ECHO, frontends.echoOrigin(0).port());
+    frontends.backendUp("echo-2", ServiceInstance.ECHO, frontends.echoOrigin(0).port());
   }
 
   @AfterAll
@@ -47,17 +40,6 @@ class TcpFrontendTest {
     if (frontends != null) {
       frontends.close();
     }
-  }
-
-  /** The echo service's own verticle, on the origins' Vert.x; returns its port. */
-  private static int echoOrigin(Frontends on) {
-    EchoConfig config =
-        EchoConfig.from(Settings.of(Map.of("ECHO_HOST", "127.0.0.1", "ECHO_PORT", "0")));
-    return ScaledDeployment.deploy(
-            on.origins, 0, 1, port -> new EchoVerticle(config, port, new ConnectionCounter()))
-        .timeout(30, TimeUnit.SECONDS)
-        .await()
-        .port();
   }
 
   private static int refusingPort() throws Exception {
