@@ -7,7 +7,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -158,34 +157,6 @@ class WebSocketProxyIT {
 
     Short code = closed.future().timeout(30, TimeUnit.SECONDS).await();
     assertThat(code).isEqualTo((short) 1009);
-  }
-
-  @Test
-  void shouldRelayCloseCodeWhenBackendClosesForOversizedFrame() throws Exception {
-    // One frame over ws-service's frame limit (64 KiB), well under its message limit: the client
-    // allows large frames, so the whole message goes as one.
-    WebSocketClient largeFrames =
-        fixture.clients.createWebSocketClient(
-            new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
-    try {
-      Promise<Short> closed = Promise.promise();
-      ClientWebSocket socket = largeFrames.webSocket();
-      socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
-      socket
-          .connect(
-              new WebSocketConnectOptions()
-                  .setHost("127.0.0.1")
-                  .setPort(lb.httpPort())
-                  .setURI("/ws/room/big-frames"))
-          .timeout(20, TimeUnit.SECONDS)
-          .await();
-      socket.writeBinaryMessage(Buffer.buffer(new byte[128 * 1024]));
-
-      Short code = closed.future().timeout(30, TimeUnit.SECONDS).await();
-      assertThat(code).isEqualTo((short) 1009);
-    } finally {
-      largeFrames.close();
-    }
   }
 
   @Test
