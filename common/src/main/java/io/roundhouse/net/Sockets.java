@@ -1,5 +1,6 @@
 package io.roundhouse.net;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -31,22 +32,39 @@ public final class Sockets {
     }
   }
 
-  /** Sends FIN to the peer and keeps reading; closes the socket when it cannot half-close. */
+  /**
+   * Sends FIN to the peer, after every byte already written to the socket, and keeps reading;
+   * closes the socket when it cannot half-close.
+   */
   public static Future<Void> shutdownOutput(NetSocket socket) {
     Channel channel = channel(socket);
     if (!(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
       return socket.close();
     }
+    // Shut down only once everything written so far is out: Netty's shutdownOutput drops what is
+    // still queued, and one made while the channel is over its high-water mark (as in the listener
+    // of a big write: Netty completes a write before it lowers the pending bytes) leaves Vert.x
+    // seeing the channel unwritable for good, so a later close() waits for ever behind it. Writes
+    // complete in order: an empty one completes once all before it are written and counted.
     Promise<Void> promise = Promise.promise();
-    duplex
-        .shutdownOutput()
-        .addListener(
-            f -> {
-              if (f.isSuccess()) {
-                promise.complete();
-              } else {
+    ((NetSocketInternal) socket)
+        .writeMessage(Unpooled.EMPTY_BUFFER)
+        .onComplete(
+            flushed -> {
+              if (flushed.failed()) {
                 socket.close().onComplete(promise);
+                return;
               }
+              duplex
+                  .shutdownOutput()
+                  .addListener(
+                      f -> {
+                        if (f.isSuccess()) {
+                          promise.complete();
+                        } else {
+                          socket.close().onComplete(promise);
+                        }
+                      });
             });
     return promise.future();
   }

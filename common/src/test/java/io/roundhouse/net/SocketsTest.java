@@ -1,6 +1,8 @@
 package io.roundhouse.net;
 
 import static io.roundhouse.net.Loopback.await;
+import static io.roundhouse.net.Loopback.crc;
+import static io.roundhouse.net.Loopback.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ChannelHandler;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /** The Netty-level helpers, on real loopback connections. */
 class SocketsTest {
+
+  private static final int SMALL = 16 * 1024;
 
   private final Loopback loopback = Loopback.start();
 
@@ -191,6 +195,56 @@ class SocketsTest {
     await(client.shutdownOutput());
 
     await(closed.future());
+  }
+
+  @Test
+  void shouldSendEveryQueuedByteBeforeTheFinWhenShuttingDownOutput() {
+    AtomicReference<Peer> receiver = new AtomicReference<>();
+    LoopbackPair pair =
+        loopback.pair(
+            new NetServerOptions().setReceiveBufferSize(SMALL),
+            new NetClientOptions().setSendBufferSize(SMALL),
+            socket -> receiver.set(Peer.of(socket)));
+    Buffer sent = randomBytes(4 * 1024 * 1024, 5);
+
+    pair.client().write(sent);
+    Sockets.shutdownOutput(pair.client());
+
+    await(receiver.get().fin());
+    assertThat(receiver.get().receivedLength()).isEqualTo(sent.length());
+    assertThat(crc(receiver.get().awaitReceived(sent.length()))).isEqualTo(crc(sent));
+  }
+
+  /**
+   * Netty completes a write before it lowers the channel's pending bytes, so a shutdown made as the
+   * last write completes (as a relay's end does) finds the channel still unwritable. Had it shut
+   * the output there, Vert.x, which caches writability, would queue its flush-then-close behind a
+   * channel that never becomes writable again: {@code close()} would never complete.
+   */
+  @Test
+  void shouldStayClosableWhenShuttingDownOutputAsABackpressuredWriteCompletes() {
+    AtomicReference<Peer> receiver = new AtomicReference<>();
+    LoopbackPair pair =
+        loopback.pair(
+            new NetServerOptions().setReceiveBufferSize(SMALL),
+            new NetClientOptions().setSendBufferSize(SMALL),
+            socket -> receiver.set(Peer.of(socket)));
+    receiver.get().pause();
+    Buffer sent = randomBytes(4 * 1024 * 1024, 6);
+    Promise<Void> shutDown = Promise.promise();
+
+    loopback.run(
+        () ->
+            pair.client()
+                .write(sent)
+                .onComplete(written -> Sockets.shutdownOutput(pair.client()).onComplete(shutDown)));
+    receiver.get().resume();
+    await(shutDown.future());
+    await(receiver.get().fin());
+
+    await(pair.client().close());
+    assertThat(Sockets.isOpen(pair.client())).isFalse();
+    assertThat(crc(receiver.get().awaitReceived(sent.length()))).isEqualTo(crc(sent));
   }
 
   @Test
