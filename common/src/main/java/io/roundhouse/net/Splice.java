@@ -66,15 +66,21 @@ public final class Splice {
     return closed.future();
   }
 
+  /*
+   * A closed socket's relay ends once it has also written what it still held while paused by a
+   * slow target; waiting only for the writes made so far would close the other socket before those
+   * bytes reach it.
+   */
+
   private void onInboundClosed() {
     inboundClosed = true;
-    inboundToOutbound.flushed().onComplete(ar -> outbound.close());
+    inboundToOutbound.ended().onComplete(ar -> outbound.close());
     checkClosed();
   }
 
   private void onOutboundClosed() {
     outboundClosed = true;
-    outboundToInbound.flushed().onComplete(ar -> inbound.close());
+    outboundToInbound.ended().onComplete(ar -> inbound.close());
     checkClosed();
   }
 

@@ -33,20 +33,26 @@ class SpliceTest {
   private record Tunnel(
       Peer client, NetSocket inbound, NetSocket outbound, Peer backend, Splice splice) {}
 
-  /**
-   * The TCP frontend's splice: half-closure allowed on both sockets. Holds the inbound socket from
-   * its accept and the outbound from its connect, then splices. The outbound side's kernel buffers
-   * and write queue are small, so that a backend that stops reading soon makes the splice pause the
-   * client.
-   */
+  /** The TCP frontend's splice: half-closure allowed on both sockets. */
   private Tunnel tunnel() {
+    return tunnel(true);
+  }
+
+  /**
+   * Holds the inbound socket from its accept and the outbound from its connect, then splices. The
+   * outbound side's kernel buffers and write queue are small, so that a backend that stops reading
+   * soon makes the splice pause the client.
+   */
+  private Tunnel tunnel(boolean halfClosure) {
     AtomicReference<Relay> inboundReader = new AtomicReference<>();
     LoopbackPair front =
         loopback.pair(
             new NetServerOptions(),
             new NetClientOptions(),
             socket -> {
-              Sockets.allowHalfClosure(socket);
+              if (halfClosure) {
+                Sockets.allowHalfClosure(socket);
+              }
               inboundReader.set(Relay.hold(socket));
             });
     AtomicReference<Peer> backend = new AtomicReference<>();
@@ -60,7 +66,9 @@ class SpliceTest {
           Peer client = Peer.of(front.client());
           NetSocket outbound = back.client();
           outbound.setWriteQueueMaxSize(SMALL);
-          Sockets.allowHalfClosure(outbound);
+          if (halfClosure) {
+            Sockets.allowHalfClosure(outbound);
+          }
           Splice splice =
               Splice.start(front.server(), inboundReader.get(), outbound, Relay.hold(outbound));
           return new Tunnel(client, front.server(), outbound, backend.get(), splice);
@@ -170,6 +178,23 @@ class SpliceTest {
     awaitPaused(tunnel.inbound());
     tunnel.backend().resume();
 
+    await(tunnel.backend().fin());
+    assertSame(tunnel.backend().awaitReceived(upload.length()), upload);
+  }
+
+  /** The WebSocket tunnel's splice: no half-closure, so the client's FIN closes the inbound. */
+  @Test
+  void shouldDeliverEveryByteWrittenJustBeforeACloseWhenHalfClosureIsNotAllowed() {
+    Tunnel tunnel = tunnel(false);
+    tunnel.backend().pause();
+    Buffer upload = randomBytes(FEW_MB, 6);
+
+    tunnel.client().write(upload);
+    tunnel.client().close();
+    awaitPaused(tunnel.inbound());
+    tunnel.backend().resume();
+
+    await(tunnel.splice().closed());
     await(tunnel.backend().fin());
     assertSame(tunnel.backend().awaitReceived(upload.length()), upload);
   }
