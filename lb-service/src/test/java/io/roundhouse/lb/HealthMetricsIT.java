@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.testing.Eventually;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,15 +91,22 @@ class HealthMetricsIT {
     assertThat(metric("roundhouse_backend_ejected", "echo-1", Map.of())).isZero();
     assertThat(metric("roundhouse_outlier_ejections_total", "echo-1", Map.of())).isZero();
 
-    JsonObject sample =
-        fixture.get(lb.adminPort(), "/api/stats").getJsonArray("nodes").stream()
-            .map(JsonObject.class::cast)
-            .filter(n -> n.getString("id").equals("echo-1"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(sample.getString("health")).isEqualTo("up");
+    // The stats feed samples on its own period: wait for a sample taken after the state change.
+    Eventually.until(
+        Duration.ofSeconds(10),
+        "a stats sample shows echo-1 up",
+        () -> "up".equals(statsSample("echo-1").getString("health")));
+    JsonObject sample = statsSample("echo-1");
     assertThat(sample.getString("reason")).isEqualTo("ok");
     assertThat(sample.getDouble("weight")).isEqualTo(1.0);
+  }
+
+  private static JsonObject statsSample(String id) {
+    return fixture.get(lb.adminPort(), "/api/stats").getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> n.getString("id").equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test

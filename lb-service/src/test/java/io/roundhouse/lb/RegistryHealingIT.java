@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
 import com.hazelcast.partition.PartitionService;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.cluster.MembershipConfig;
@@ -213,6 +214,13 @@ class RegistryHealingIT {
    */
   private ServiceProcess startNodeWhoseEntryIsOwnedBy(String member) throws Exception {
     PartitionService partitions = lb.node().hazelcast().getPartitionService();
+    // A member that just joined owns no partition until migration has given it its share.
+    await(
+        "the partitions have settled and " + member + " owns some",
+        () ->
+            partitions.isClusterSafe()
+                && partitions.getPartitions().stream()
+                    .anyMatch(part -> member.equals(ownerOf(partitions, part))));
     int started = 0;
     for (int i = 0; started < 5 && i < 200; i++) {
       String id = "leaving-" + i;
@@ -234,7 +242,11 @@ class RegistryHealingIT {
   }
 
   private static String ownerOf(PartitionService partitions, String key) {
-    Member owner = partitions.getPartition(key).getOwner();
+    return ownerOf(partitions, partitions.getPartition(key));
+  }
+
+  private static String ownerOf(PartitionService partitions, Partition partition) {
+    Member owner = partition.getOwner();
     return owner == null ? null : owner.getUuid().toString();
   }
 
