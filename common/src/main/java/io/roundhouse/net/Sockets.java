@@ -2,20 +2,24 @@ package io.roundhouse.net;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * TCP half-closure, which Vert.x's {@link NetSocket} does not expose: a peer that shuts down its
- * sending side ({@code nc -N}, {@code shutdown(SHUT_WR)}) must still receive every byte owed to it.
+ * TCP half-closure and resets, which Vert.x's {@link NetSocket} does not expose: a peer that shuts
+ * down its sending side ({@code nc -N}, {@code shutdown(SHUT_WR)}) must still receive every byte
+ * owed to it, and a peer whose connection was reset must learn it as a reset, not as a clean end.
  */
 public final class Sockets {
 
@@ -67,6 +71,32 @@ public final class Sockets {
                       });
             });
     return promise.future();
+  }
+
+  /**
+   * Closes with an RST instead of a FIN ({@code SO_LINGER} 0): the peer's next read fails, so it
+   * cannot take a stream cut short for a complete one. What is still unsent is dropped.
+   */
+  public static Future<Void> reset(NetSocket socket) {
+    Channel channel = channel(socket);
+    if (channel != null && channel.isOpen()) {
+      try {
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      } catch (ChannelException closedMeanwhile) {
+        // The close below still ends the connection, with a FIN.
+      }
+    }
+    return socket.close();
+  }
+
+  /** Whether a socket's error is its peer resetting the connection (ECONNRESET). */
+  public static boolean isReset(Throwable error) {
+    if (error instanceof Errors.NativeIoException e) {
+      return e.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE;
+    }
+    return error instanceof IOException
+        && error.getMessage() != null
+        && error.getMessage().startsWith("Connection reset");
   }
 
   /**

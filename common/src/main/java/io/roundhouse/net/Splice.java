@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A FIN from one side is passed on as a FIN to the other once every byte before it has been
  * written (when half-closure is allowed on the sockets); when both directions have ended, or either
- * socket closes, the other is closed after the bytes owed to it are flushed.
+ * socket closes, the other is closed after the bytes owed to it are flushed. A side whose peer
+ * reset the connection has the other side reset too, after those bytes, so that neither peer takes
+ * a stream cut short for a complete one.
  */
 public final class Splice {
 
@@ -24,6 +26,8 @@ public final class Splice {
   private final Promise<Void> closed = Promise.promise();
   private boolean inboundClosed;
   private boolean outboundClosed;
+  private boolean inboundReset;
+  private boolean outboundReset;
 
   private Splice(NetSocket inbound, Relay inboundReader, NetSocket outbound, Relay outboundReader) {
     this.inbound = inbound;
@@ -47,10 +51,20 @@ public final class Splice {
   private void wire() {
     inbound.closeHandler(v -> onInboundClosed());
     outbound.closeHandler(v -> onOutboundClosed());
-    inbound.exceptionHandler(e -> LOG.debug("Inbound socket error: {}", e.toString()));
-    outbound.exceptionHandler(e -> LOG.debug("Outbound socket error: {}", e.toString()));
-    inboundToOutbound.ended().onSuccess(v -> Sockets.shutdownOutput(outbound));
-    outboundToInbound.ended().onSuccess(v -> Sockets.shutdownOutput(inbound));
+    inbound.exceptionHandler(
+        e -> {
+          inboundReset |= Sockets.isReset(e);
+          LOG.debug("Inbound socket error: {}", e.toString());
+        });
+    outbound.exceptionHandler(
+        e -> {
+          outboundReset |= Sockets.isReset(e);
+          LOG.debug("Outbound socket error: {}", e.toString());
+        });
+    // With half-closure allowed a reset ends a socket's input rather than closing it; the error
+    // comes first, so by the time the relay has ended the flag says which it was.
+    inboundToOutbound.ended().onSuccess(v -> passOnEnd(inbound, inboundReset, outbound));
+    outboundToInbound.ended().onSuccess(v -> passOnEnd(outbound, outboundReset, inbound));
     Future.all(inboundToOutbound.ended(), outboundToInbound.ended())
         .onSuccess(
             v -> {
@@ -69,19 +83,47 @@ public final class Splice {
   /*
    * A closed socket's relay ends once it has also written what it still held while paused by a
    * slow target; waiting only for the writes made so far would close the other socket before those
-   * bytes reach it.
+   * bytes reach it. A socket whose write failed was closed without an error event: the writes owed
+   * to it settle (fail) after its relay ended, and say whether its stream was cut short.
    */
 
   private void onInboundClosed() {
     inboundClosed = true;
-    inboundToOutbound.ended().onComplete(ar -> outbound.close());
+    inboundToOutbound
+        .ended()
+        .onComplete(ar -> passOnClose(inboundReset, outboundToInbound, outbound));
     checkClosed();
   }
 
   private void onOutboundClosed() {
     outboundClosed = true;
-    outboundToInbound.ended().onComplete(ar -> inbound.close());
+    outboundToInbound
+        .ended()
+        .onComplete(ar -> passOnClose(outboundReset, inboundToOutbound, inbound));
     checkClosed();
+  }
+
+  /** A FIN is passed on as a FIN, a reset as a reset; a socket that closed is left to its close. */
+  private static void passOnEnd(NetSocket source, boolean reset, NetSocket target) {
+    if (reset) {
+      Sockets.reset(target);
+      source.close();
+    } else if (Sockets.isOpen(source)) {
+      Sockets.shutdownOutput(target);
+    }
+  }
+
+  private static void passOnClose(boolean reset, Relay toClosed, NetSocket target) {
+    toClosed
+        .flushed()
+        .onComplete(
+            written -> {
+              if (reset || written.failed()) {
+                Sockets.reset(target);
+              } else {
+                target.close();
+              }
+            });
   }
 
   private void checkClosed() {

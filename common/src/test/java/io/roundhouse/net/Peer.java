@@ -21,6 +21,7 @@ final class Peer {
   private final NetSocket socket;
   private final Promise<Void> fin = Promise.promise();
   private final Promise<Void> closed = Promise.promise();
+  private final Promise<Void> reset = Promise.promise();
   private final Buffer received = Buffer.buffer();
   private final List<Awaited> awaited = new ArrayList<>();
 
@@ -45,7 +46,12 @@ final class Peer {
             });
     socket.handler(peer::onBytes);
     socket.closeHandler(v -> peer.closed.tryComplete());
-    socket.exceptionHandler(e -> {});
+    socket.exceptionHandler(
+        e -> {
+          if (Sockets.isReset(e)) {
+            peer.reset.tryComplete();
+          }
+        });
     return peer;
   }
 
@@ -114,8 +120,23 @@ final class Peer {
     return closed.future();
   }
 
+  /**
+   * Completes when the other end reset the connection: a read failed with ECONNRESET, or a write
+   * still owed to the other end failed (the RST then surfaces as a failed write, not as an error).
+   */
+  Future<Void> wasReset() {
+    return reset.future();
+  }
+
+  /** Whether the connection ended with a reset from the other end, once it has closed. */
+  boolean endedWithReset() {
+    return reset.future().isComplete();
+  }
+
   Future<Void> write(Buffer bytes) {
-    return socket.write(bytes);
+    Future<Void> written = socket.write(bytes);
+    written.onFailure(e -> reset.tryComplete());
+    return written;
   }
 
   Future<Void> shutdownOutput() {

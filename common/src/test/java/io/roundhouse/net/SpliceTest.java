@@ -222,7 +222,7 @@ class SpliceTest {
   }
 
   @Test
-  void shouldCloseBothWhenTheClientResetsTheConnection() {
+  void shouldResetTheBackendWhenTheClientResetsTheConnection() {
     Tunnel tunnel = tunnel();
     tunnel.client().write(Buffer.buffer("hello"));
     tunnel.backend().awaitReceived(5);
@@ -232,11 +232,27 @@ class SpliceTest {
     await(tunnel.splice().closed());
     assertThat(Sockets.isOpen(tunnel.inbound())).isFalse();
     assertThat(Sockets.isOpen(tunnel.outbound())).isFalse();
-    await(tunnel.backend().fin());
+    await(tunnel.backend().wasReset());
+    assertThat(tunnel.backend().fin().isComplete()).as("a FIN before the reset").isFalse();
   }
 
   @Test
-  void shouldCloseBothWhenTheBackendResetsTheConnectionMidTransfer() {
+  void shouldEndTheBackendWithAFinNotAResetWhenTheClientClosesCleanly() {
+    Tunnel tunnel = tunnel();
+    tunnel.client().write(Buffer.buffer("hello"));
+    tunnel.backend().awaitReceived(5);
+
+    tunnel.client().close();
+
+    await(tunnel.backend().fin());
+    tunnel.backend().close();
+    await(tunnel.splice().closed());
+    await(tunnel.backend().closed());
+    assertThat(tunnel.backend().endedWithReset()).isFalse();
+  }
+
+  @Test
+  void shouldResetTheClientWhenTheBackendResetsTheConnectionMidTransfer() {
     Tunnel tunnel = tunnel();
     tunnel.backend().pause();
     tunnel.client().write(randomBytes(FEW_MB, 7));
@@ -247,6 +263,7 @@ class SpliceTest {
     await(tunnel.splice().closed());
     assertThat(Sockets.isOpen(tunnel.inbound())).isFalse();
     assertThat(Sockets.isOpen(tunnel.outbound())).isFalse();
-    await(tunnel.client().fin());
+    await(tunnel.client().wasReset());
+    assertThat(tunnel.client().fin().isComplete()).as("a FIN before the reset").isFalse();
   }
 }

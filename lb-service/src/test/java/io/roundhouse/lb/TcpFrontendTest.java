@@ -1,6 +1,7 @@
 package io.roundhouse.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.testing.Eventually;
@@ -11,10 +12,14 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +95,34 @@ class TcpFrontendTest {
         first = -1;
       }
       assertThat(first).as("EOF or a reset, never a read timeout").isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void shouldResetTheClientWhenTheBackendResetsTheConnection() throws Exception {
+    try (Frontends alone = new Frontends();
+        ServerSocket origin = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      alone.backendUp("echo-resets", ServiceInstance.ECHO, origin.getLocalPort());
+      CompletableFuture<Void> resetDone =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Socket accepted = origin.accept()) {
+                  accepted.getInputStream().read();
+                  accepted.setSoLinger(true, 0);
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      try (Socket socket = TcpClients.connect(alone.tcpPort())) {
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        resetDone.get(10, TimeUnit.SECONDS);
+        InputStream in = socket.getInputStream();
+        assertThatThrownBy(in::read)
+            .as("the client's read after the backend's reset")
+            .isInstanceOf(SocketException.class)
+            .hasMessageContaining("reset");
+      }
     }
   }
 
