@@ -21,9 +21,11 @@ Options:
 Environment:
   LB_TCP_PORT (9000), LB_HTTP_PORT (8080), LB_ADMIN_PORT (8081)   balancer ports
   CLUSTER_NAME (roundhouse-local), CLUSTER_PORT (5701)            Hazelcast cluster
-  RUN_LOCAL_JAVA_OPTS   JVM options, default:
-                        -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+  RUN_LOCAL_JAVA_OPTS   the backends' JVM options (small and C1-only: many JVMs share the box),
+                        default: -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
                         -Djava.net.preferIPv4Stack=true
+  RUN_LOCAL_LB_JAVA_OPTS  the balancer's (C2, as shipped; heap for ~10k held connections),
+                        default: -Xms64m -Xmx512m -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true
   RUN_LOCAL_PARALLEL    backends starting at once (default: half the CPUs, at least 1)
   SHUTDOWN_GRACE        how long nodes drain open connections on Ctrl-C (default 5s here)
   MAVEN_ARGS            extra Maven arguments for the build, e.g. MAVEN_ARGS=-o
@@ -91,6 +93,9 @@ done
 total_nodes=$((1 + echo_count + ws_count))
 CLUSTER_PORT_COUNT=${CLUSTER_PORT_COUNT:-$((total_nodes > 20 ? total_nodes : 20))}
 read -r -a JAVA_OPTS <<<"${RUN_LOCAL_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true}"
+# The balancer is what users measure: it gets C2 (the JVM's tiered default) like the Dockerfile's,
+# and a heap that holds ~10k proxied connections (about 14 kB of heap each today).
+read -r -a LB_JAVA_OPTS <<<"${RUN_LOCAL_LB_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true}"
 
 command -v java >/dev/null || die "java not found: install a JDK 17+"
 command -v curl >/dev/null || die "curl not found: it is needed to see when the cluster is up"
@@ -237,9 +242,11 @@ start_node() { # name jar [VAR=value...]
   local name=$1 jar=$2
   shift 2
   local log="$LOG_DIR/$name.log"
+  local -a opts=("${JAVA_OPTS[@]}")
+  [[ $name == lb-* ]] && opts=("${LB_JAVA_OPTS[@]}")
   local -a cmd=(env NODE_ID="$name" CLUSTER_MODE=local CLUSTER_NAME="$CLUSTER_NAME"
     CLUSTER_HOST=127.0.0.1 CLUSTER_PORT="$CLUSTER_PORT" CLUSTER_PORT_COUNT="$CLUSTER_PORT_COUNT"
-    SHUTDOWN_GRACE="$SHUTDOWN_GRACE" "$@" "${PDEATHSIG[@]}" java "${JAVA_OPTS[@]}" -jar "$jar")
+    SHUTDOWN_GRACE="$SHUTDOWN_GRACE" "$@" "${PDEATHSIG[@]}" java "${opts[@]}" -jar "$jar")
   "${cmd[@]}" >"$log" 2>&1 </dev/null &
   PIDS+=("$!")
   NAMES+=("$name")
