@@ -1,5 +1,6 @@
 /**
- * Socket mechanics shared by every service: one-way relays with backpressure, two-way splices with
- * half-close and flush before close, and the Netty-level socket options Vert.x does not expose.
+ * Socket mechanics shared by every service: two-way splices with backpressure, half-close, resets
+ * and flush before close, over Netty channels ({@code ChannelSplice}) or Vert.x sockets ({@code
+ * Splice}, {@code Relay}), and the Netty-level socket options Vert.x does not expose.
  */
 package io.roundhouse.net;

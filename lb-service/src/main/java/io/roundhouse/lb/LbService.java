@@ -131,11 +131,14 @@ public final class LbService implements Launcher.Running {
         .compose(p -> startChecks(node, config, directory).map(p::withChecks))
         .compose(
             p ->
-                ScaledDeployment.deploy(
+                TcpFrontendVerticle.deploy(
                         node.vertx(),
+                        config,
                         config.tcpPort(),
                         config.instances(),
-                        port -> new TcpFrontendVerticle(config, port, connector, counters, limits))
+                        connector,
+                        counters,
+                        limits)
                     .map(p::withTcp))
         .compose(
             p ->

@@ -40,7 +40,11 @@ final class Frontends implements AutoCloseable {
   final BackendDirectory directory;
   final Limits limits;
   final FrontendCounters counters = FrontendCounters.create();
-  private final Vertx vertx = Vertx.vertx();
+
+  /** The balancer's own, on the native transport as in production. */
+  private final Vertx vertx =
+      Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+
   private final int tcpPort;
   private final int httpPort;
 
@@ -64,11 +68,7 @@ final class Frontends implements AutoCloseable {
     GatewayErrors errors = new GatewayErrors(registry, limits, config.limits().retryAfter());
     EdgeRejections rejections = new EdgeRejections(registry);
     tcpPort =
-        ScaledDeployment.deploy(
-                vertx,
-                0,
-                1,
-                port -> new TcpFrontendVerticle(config, port, connector, counters, limits))
+        TcpFrontendVerticle.deploy(vertx, config, 0, 1, connector, counters, limits)
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();

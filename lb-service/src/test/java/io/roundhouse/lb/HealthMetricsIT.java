@@ -144,8 +144,12 @@ class HealthMetricsIT {
       assertThat(metric("roundhouse_backend_up", "echo-ghost", Map.of())).isZero();
       assertThat(metric("roundhouse_backend_connect_failures_total", "echo-ghost", Map.of()))
           .isEqualTo(3.0);
-      assertThat(metric("roundhouse_health_checks_total", "echo-ghost", Map.of("result", "fail")))
-          .isPositive();
+      // The checks run on their own period: wait for the first one to fail.
+      Eventually.until(
+          Duration.ofSeconds(10),
+          "a failed check of echo-ghost is counted",
+          () ->
+              metric("roundhouse_health_checks_total", "echo-ghost", Map.of("result", "fail")) > 0);
     } finally {
       ghost.close().timeout(30, TimeUnit.SECONDS).await();
     }

@@ -126,6 +126,77 @@ class TcpFrontendTest {
     }
   }
 
+  /** An origin that reads the first line, then reports how its next read ended. */
+  private static CompletableFuture<String> originsNextRead(
+      ServerSocket origin, CompletableFuture<Void> firstLine) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Socket accepted = origin.accept()) {
+            accepted.setSoTimeout(10_000);
+            InputStream in = accepted.getInputStream();
+            in.readNBytes("hello\n".length());
+            firstLine.complete(null);
+            try {
+              return in.read() < 0 ? "fin" : "data";
+            } catch (SocketException e) {
+              return e.getMessage().contains("reset") ? "reset" : e.getMessage();
+            }
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        });
+  }
+
+  @Test
+  void shouldResetTheBackendWhenTheClientResetsTheConnection() throws Exception {
+    try (Frontends alone = new Frontends();
+        ServerSocket origin = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      alone.backendUp("echo-sees-reset", ServiceInstance.ECHO, origin.getLocalPort());
+      CompletableFuture<Void> firstLine = new CompletableFuture<>();
+      CompletableFuture<String> next = originsNextRead(origin, firstLine);
+      Socket socket = TcpClients.connect(alone.tcpPort());
+      socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      firstLine.get(10, TimeUnit.SECONDS);
+      socket.setSoLinger(true, 0);
+      socket.close();
+
+      assertThat(next.get(20, TimeUnit.SECONDS)).isEqualTo("reset");
+    }
+  }
+
+  @Test
+  void shouldEndTheBackendWithAFinWhenTheClientClosesCleanly() throws Exception {
+    try (Frontends alone = new Frontends();
+        ServerSocket origin = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      alone.backendUp("echo-sees-fin", ServiceInstance.ECHO, origin.getLocalPort());
+      CompletableFuture<Void> firstLine = new CompletableFuture<>();
+      CompletableFuture<String> next = originsNextRead(origin, firstLine);
+      Socket socket = TcpClients.connect(alone.tcpPort());
+      socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      firstLine.get(10, TimeUnit.SECONDS);
+      socket.close();
+
+      assertThat(next.get(20, TimeUnit.SECONDS)).isEqualTo("fin");
+    }
+  }
+
+  @Test
+  void shouldCloseBothSidesWhenASpliceIdlesPastTheTimeout() throws Exception {
+    try (Frontends idle = new Frontends(java.util.Map.of("LB_TCP_IDLE_TIMEOUT", "300ms"));
+        ServerSocket origin = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      idle.backendUp("echo-idles", ServiceInstance.ECHO, origin.getLocalPort());
+      CompletableFuture<Void> firstLine = new CompletableFuture<>();
+      CompletableFuture<String> next = originsNextRead(origin, firstLine);
+      try (Socket socket = TcpClients.connect(idle.tcpPort())) {
+        socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+        firstLine.get(10, TimeUnit.SECONDS);
+
+        assertThat(socket.getInputStream().read()).as("the client's read once idle").isEqualTo(-1);
+        assertThat(next.get(20, TimeUnit.SECONDS)).isEqualTo("fin");
+      }
+    }
+  }
+
   @Test
   void shouldCountEachSpliceAgainstItsBackendAndReleaseItWhenTheClientCloses() throws Exception {
     List<Socket> open = new ArrayList<>();

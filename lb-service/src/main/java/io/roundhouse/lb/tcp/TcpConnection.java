@@ -4,46 +4,41 @@ import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.lb.limit.LimitExceededException;
 import io.roundhouse.lb.limit.RejectionCounter;
-import io.roundhouse.net.Relay;
-import io.roundhouse.net.Sockets;
-import io.roundhouse.net.Splice;
+import io.roundhouse.net.ChannelSplice;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.ConnectionCounter;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One proxied TCP connection. The inbound side's bytes (and FIN) are held while a backend is chosen
- * and dialled, then both sides are spliced. No backend, or none free within the queue timeout: the
- * client is closed.
+ * One proxied TCP connection. The inbound channel reads nothing while a backend is chosen and
+ * dialled (its bytes and FIN wait in the kernel), then both channels are spliced. No backend, or
+ * none free within the queue timeout: the client is closed.
  */
 final class TcpConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
 
-  private final NetSocket inbound;
+  private final ChannelSplice.Leg inbound;
   private final BackendConnector connector;
-  private final NetClient outboundClient;
+  private final OutboundDialer dialer;
   private final ConnectionCounter inboundCounter;
   private final RejectionCounter rejections;
   private final Runnable onEnd;
-  private boolean inboundClosed;
 
   /**
    * @param onEnd gives back what admitting the client took (its places under the limits), once
    */
   TcpConnection(
-      NetSocket inbound,
+      ChannelSplice.Leg inbound,
       BackendConnector connector,
-      NetClient outboundClient,
+      OutboundDialer dialer,
       ConnectionCounter inboundCounter,
       RejectionCounter rejections,
       Runnable onEnd) {
     this.inbound = inbound;
     this.connector = connector;
-    this.outboundClient = outboundClient;
+    this.dialer = dialer;
     this.inboundCounter = inboundCounter;
     this.rejections = rejections;
     this.onEnd = onEnd;
@@ -54,40 +49,49 @@ final class TcpConnection {
     onEnd.run();
   }
 
+  /** Call on the inbound channel's event loop, within the frontend's context. */
   void start() {
     inboundCounter.opened();
-    Sockets.allowHalfClosure(inbound);
-    Relay inboundReader = Relay.hold(inbound);
-    inbound.closeHandler(v -> inboundClosed = true);
-    inbound.exceptionHandler(e -> LOG.debug("Inbound error before splice: {}", e.toString()));
     connector
         .connect(
             ServiceInstance.ECHO,
-            backend -> outboundClient.connect(backend.instance().port(), backend.instance().host()))
-        .onSuccess(connected -> splice(inboundReader, connected))
-        .onFailure(
-            err -> {
-              LOG.debug("Closing TCP client {}: {}", inbound.remoteAddress(), err.getMessage());
-              if (err instanceof LimitExceededException limit) {
-                rejections.rejected("tcp", limit.rejection());
-              }
-              ended();
-              inbound.close();
-            });
+            backend -> dialer.dial(inbound.channel().eventLoop(), backend.instance()))
+        .onComplete(
+            ar ->
+                inbound
+                    .channel()
+                    .eventLoop()
+                    .execute(
+                        () -> {
+                          if (ar.succeeded()) {
+                            splice(ar.result());
+                          } else {
+                            refuse(ar.cause());
+                          }
+                        }));
   }
 
-  private void splice(Relay inboundReader, Lease<NetSocket> connected) {
+  private void refuse(Throwable err) {
+    LOG.debug("Closing TCP client {}: {}", inbound.channel().remoteAddress(), err.getMessage());
+    if (err instanceof LimitExceededException limit) {
+      rejections.rejected("tcp", limit.rejection());
+    }
+    ended();
+    inbound.discard();
+  }
+
+  private void splice(Lease<ChannelSplice.Leg> connected) {
     connected.succeeded();
-    NetSocket outbound = connected.value();
-    if (inboundClosed) {
+    ChannelSplice.Leg outbound = connected.value();
+    if (!inbound.isActive()) {
       // The client left while we dialled: nothing to relay.
       ended();
       connected.release();
-      outbound.close();
+      inbound.discard();
+      outbound.discard();
       return;
     }
-    Sockets.allowHalfClosure(outbound);
-    Splice.start(inbound, inboundReader, outbound, Relay.hold(outbound))
+    ChannelSplice.start(inbound, outbound)
         .closed()
         .onComplete(
             ar -> {
