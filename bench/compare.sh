@@ -11,7 +11,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 Usage: bench/compare.sh [--rounds 3] [--duration 10s] [--hold 5000] [--ws-sockets 200]
-                        [--warmup 10s] [--no-record] [--help]
+                        [--warmup 20s] [--no-record] [--help]
 
 Needs the jars built first (no Maven runs here):  ./mvnw -B -ntp -o -q -DskipTests package
 Installs haproxy, nginx, libnginx-mod-stream and wrk with apt-get when missing (as root; service
@@ -93,11 +93,14 @@ dur_s=$(seconds_of "$duration") || die "--duration: not a duration: $duration"
 warm_s=$(seconds_of "$warmup") || die "--warmup: not a duration: $warmup"
 ((dur_s >= 1 && dur_s <= 600)) || die "--duration must be 1s to 10m"
 ((warm_s <= 600)) || die "--warmup must be at most 10m"
-[[ $rounds =~ ^[0-9]+$ ]] && ((rounds >= 1 && rounds <= 20)) || die "--rounds must be 1 to 20"
-[[ $hold =~ ^[0-9]+$ ]] && ((hold >= 1 && hold <= 9500)) ||
+in_range() { # value lo hi: a whole number from lo to hi
+  [[ $1 =~ ^[0-9]{1,6}$ ]] || return 1
+  ((10#$1 >= $2 && 10#$1 <= $3))
+}
+in_range "$rounds" 1 20 || die "--rounds must be 1 to 20"
+in_range "$hold" 1 9500 ||
   die "--hold must be 1 to 9500 (2 fds per held connection in a proxy; the fd limit here is $(ulimit -n))"
-[[ $ws_sockets =~ ^[0-9]+$ ]] && ((ws_sockets >= 1 && ws_sockets <= 5000)) ||
-  die "--ws-sockets must be 1 to 5000"
+in_range "$ws_sockets" 1 5000 || die "--ws-sockets must be 1 to 5000"
 
 LB_TCP_PORT=${LB_TCP_PORT:-9000}
 LB_HTTP_PORT=${LB_HTTP_PORT:-8080}
@@ -113,9 +116,7 @@ for m in lb-service echo-service ws-service; do
   compgen -G "$m/target/$m-*-all.jar" >/dev/null ||
     die "$m/target/$m-*-all.jar is missing: build first with ./mvnw -B -ntp -o -q -DskipTests package"
 done
-command -v java >/dev/null && command -v javac >/dev/null || die "needs a JDK 17+ (java and javac)"
-command -v jcmd >/dev/null || die "needs jcmd (from the JDK)"
-command -v curl >/dev/null || die "needs curl"
+for c in java javac jcmd curl; do command -v "$c" >/dev/null || die "needs $c (a JDK 17+, curl)"; done
 
 # ---------------------------------------------------------------- state and cleanup
 tmp=""
@@ -221,7 +222,7 @@ port_in_use() {
   timeout 2 bash -c ': </dev/tcp/127.0.0.1/"$1"' _ "$1" 2>/dev/null
 }
 for p in "$HAPROXY_TCP_PORT" "$HAPROXY_HTTP_PORT" "$NGINX_TCP_PORT" "$NGINX_HTTP_PORT"; do
-  [[ $p =~ ^[0-9]{1,5}$ ]] && ((p >= 1024 && p <= 65535)) || die "not a port: $p"
+  in_range "$p" 1024 65535 || die "not a port from 1024 to 65535: $p"
   ! port_in_use "$p" || die "port $p is in use on 127.0.0.1: choose another (see --help)"
 done
 
@@ -500,6 +501,7 @@ hold_one() { # proxy kind(tcp|ws)
   rss0=$(rss_kb "${pids[@]}")
   fd0=$(fd_count "${pids[@]}")
   coproc HOLD { exec timeout 600 "${gen[@]}" "${client[@]}"; }
+  # shellcheck disable=SC2153 # set by coproc
   hold_pid=$HOLD_PID
   local out=${HOLD[0]} in=${HOLD[1]}
   if ! read -r -t 300 line <&"$out" || [[ $line != "held $hold" ]]; then
@@ -568,7 +570,8 @@ section=$(
     "WS: bench/WsEcho.java, $ws_sockets sockets, one message each per 100 ms."
   echo "Medians of $rounds round(s), interleaved; ${warm_s}s of untimed TCP and HTTP warm-up per proxy first." \
     "Held: $hold idle connections (one echo each), RSS summed over the proxy's processes, growth over idle divided by $hold;" \
-    "the balancer JVM got \`jcmd GC.run\` before each reading."
+    "the balancer JVM got \`jcmd GC.run\` before each reading, but a JVM's RSS does not shrink after a GC," \
+    "so its WS figure (measured after the TCP hold) reuses heap the TCP hold had already touched."
   echo
   echo "| work | Roundhouse | HAProxy | NGINX | Roundhouse/HAProxy |"
   echo "|---|---|---|---|---|"
