@@ -488,9 +488,19 @@ settle() { # proxy: a full GC in the balancer JVM before reading its RSS
   sleep 1
 }
 
+# The balancer JVM's live heap in bytes (a class histogram runs a full GC first); 0 for the others.
+# A JVM keeps the heap it committed, so its RSS growth under-counts once earlier load grew the heap.
+live_heap() { # proxy
+  if [[ $1 == roundhouse ]]; then
+    jcmd "$lb_pid" GC.class_histogram | awk '/^Total/ { print $3 }'
+  else
+    echo 0
+  fi
+}
+
 # Not in a subshell: the client is a coproc of this shell. Sets held_kb, held_fds.
 hold_one() { # proxy kind(tcp|ws)
-  local p=$1 kind=$2 line rss0 rss1 fd0 fd1
+  local p=$1 kind=$2 line rss0 rss1 fd0 fd1 heap0 heap1
   local -a pids client
   read -r -a pids <<<"$(pids_of "$p")"
   if [[ $kind == tcp ]]; then
@@ -501,6 +511,7 @@ hold_one() { # proxy kind(tcp|ws)
   settle "$p"
   rss0=$(rss_kb "${pids[@]}")
   fd0=$(fd_count "${pids[@]}")
+  heap0=$(live_heap "$p")
   coproc HOLD { exec timeout 600 "${gen[@]}" "${client[@]}"; }
   # shellcheck disable=SC2153 # set by coproc
   hold_pid=$HOLD_PID
@@ -514,6 +525,7 @@ hold_one() { # proxy kind(tcp|ws)
   settle "$p"
   rss1=$(rss_kb "${pids[@]}")
   fd1=$(fd_count "${pids[@]}")
+  heap1=$(live_heap "$p")
   echo >&"$in"
   read -r -t 120 line <&"$out" || true
   wait "$hold_pid" || log "${label[$p]} $kind hold client exited with $?"
@@ -521,6 +533,7 @@ hold_one() { # proxy kind(tcp|ws)
   log "${label[$p]} holding $hold $kind: RSS $rss0 -> $rss1 kB, fds $fd0 -> $fd1"
   held_kb=$(awk -v a="$rss0" -v b="$rss1" -v n="$hold" 'BEGIN { printf "%.1f", (b - a) / n }')
   held_fds="$fd0 → $fd1"
+  held_heap_kb=$(awk -v a="$heap0" -v b="$heap1" -v n="$hold" 'BEGIN { printf "%.1f", (b - a) / n / 1024 }')
 }
 
 for p in "${proxies[@]}"; do
@@ -528,6 +541,7 @@ for p in "${proxies[@]}"; do
     hold_one "$p" "$kind"
     res[$p, hold_$kind]=$held_kb
     res[$p, fds_$kind]=$held_fds
+    res[$p, heap_$kind]=$held_heap_kb
     sleep 3 # let the closes settle before the next reading
   done
 done
@@ -587,6 +601,9 @@ section=$(
   echo
   echo "fds idle → holding $hold TCP / WS: Roundhouse ${res[roundhouse, fds_tcp]} / ${res[roundhouse, fds_ws]};" \
     "HAProxy ${res[haproxy, fds_tcp]} / ${res[haproxy, fds_ws]}; NGINX ${res[nginx, fds_tcp]} / ${res[nginx, fds_ws]}."
+  echo "The balancer JVM's live heap (class histogram after a full GC) per held TCP connection:" \
+    "${res[roundhouse, heap_tcp]} kB; per WebSocket tunnel: ${res[roundhouse, heap_ws]} kB" \
+    "(its RSS growth under-counts once the throughput rounds have grown the heap)."
   echo "Ratios within one run are what count on a shared box."
 )
 echo "$section"

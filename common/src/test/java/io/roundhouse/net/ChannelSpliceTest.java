@@ -111,6 +111,15 @@ class ChannelSpliceTest {
     return backend;
   }
 
+  private static void awaitClosed(CompletableFuture<ChannelSplice> splice) throws Exception {
+    splice
+        .get(10, TimeUnit.SECONDS)
+        .closed()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(BOUND.toSeconds(), TimeUnit.SECONDS);
+  }
+
   private static void write(Socket socket, String text) throws IOException {
     socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     socket.getOutputStream().flush();
@@ -133,12 +142,7 @@ class ChannelSpliceTest {
         assertThat(readToEnd(client)).isEqualTo("the reply");
       }
     }
-    splice
-        .get(10, TimeUnit.SECONDS)
-        .closed()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    awaitClosed(splice);
   }
 
   @Test
@@ -193,12 +197,7 @@ class ChannelSpliceTest {
           .isInstanceOf(SocketException.class)
           .hasMessageContaining("reset");
     }
-    splice
-        .get(10, TimeUnit.SECONDS)
-        .closed()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    awaitClosed(splice);
   }
 
   @Test
@@ -231,11 +230,6 @@ class ChannelSpliceTest {
       assertThat(Arrays.equals(in.readNBytes(reply.length), reply)).isTrue();
       assertThat(in.read()).as("a FIN after the last byte").isEqualTo(-1);
     }
-    splice
-        .get(10, TimeUnit.SECONDS)
-        .closed()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(20, TimeUnit.SECONDS);
+    awaitClosed(splice);
   }
 }

@@ -118,69 +118,28 @@ final class NetworkNamespace implements AutoCloseable {
 
   /** Drops every packet over the veth, both ways, inside the namespace. */
   void cut() {
-    run(
-        "ip",
-        "netns",
-        "exec",
-        name,
-        "iptables",
-        "-w",
-        "5",
-        "-I",
-        "INPUT",
-        "1",
-        "-i",
-        veth,
-        "-j",
-        "DROP");
+    run(dropRule("-I", "INPUT"));
     cut = true;
-    run(
-        "ip",
-        "netns",
-        "exec",
-        name,
-        "iptables",
-        "-w",
-        "5",
-        "-I",
-        "OUTPUT",
-        "1",
-        "-o",
-        veth,
-        "-j",
-        "DROP");
+    run(dropRule("-I", "OUTPUT"));
   }
 
   void heal() {
-    run(
-        "ip",
-        "netns",
-        "exec",
-        name,
-        "iptables",
-        "-w",
-        "5",
-        "-D",
-        "INPUT",
-        "-i",
-        veth,
-        "-j",
-        "DROP");
-    run(
-        "ip",
-        "netns",
-        "exec",
-        name,
-        "iptables",
-        "-w",
-        "5",
-        "-D",
-        "OUTPUT",
-        "-o",
-        veth,
-        "-j",
-        "DROP");
+    run(dropRule("-D", "INPUT"));
+    run(dropRule("-D", "OUTPUT"));
     cut = false;
+  }
+
+  /** The namespace's iptables command that inserts or deletes the DROP rule of one direction. */
+  private String[] dropRule(String operation, String chain) {
+    String direction = chain.equals("INPUT") ? "-i" : "-o";
+    List<String> command =
+        new ArrayList<>(List.of("ip", "netns", "exec", name, "iptables", "-w", "5", operation));
+    command.add(chain);
+    if (operation.equals("-I")) {
+      command.add("1");
+    }
+    command.addAll(List.of(direction, veth, "-j", "DROP"));
+    return command.toArray(String[]::new);
   }
 
   @Override
@@ -194,34 +153,8 @@ final class NetworkNamespace implements AutoCloseable {
       }
     }
     if (cut) {
-      succeeds(
-          "ip",
-          "netns",
-          "exec",
-          name,
-          "iptables",
-          "-w",
-          "5",
-          "-D",
-          "INPUT",
-          "-i",
-          veth,
-          "-j",
-          "DROP");
-      succeeds(
-          "ip",
-          "netns",
-          "exec",
-          name,
-          "iptables",
-          "-w",
-          "5",
-          "-D",
-          "OUTPUT",
-          "-o",
-          veth,
-          "-j",
-          "DROP");
+      succeeds(dropRule("-D", "INPUT"));
+      succeeds(dropRule("-D", "OUTPUT"));
     }
     // Deleting the namespace deletes its end of the veth, and with it the host's end.
     succeeds("ip", "netns", "del", name);
