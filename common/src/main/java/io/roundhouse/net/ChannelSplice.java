@@ -2,8 +2,8 @@ package io.roundhouse.net;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -46,8 +46,9 @@ public final class ChannelSplice {
   private ChannelSplice() {}
 
   /**
-   * Takes over a channel whose {@code AUTO_READ} is off: its reads wait for {@link #start}. The
-   * returned leg says meanwhile whether the channel closed.
+   * Takes over a channel from its initializer, before it is active: {@code AUTO_READ} goes off, so
+   * its reads wait for {@link #start}, and half-closure is allowed. The returned leg says meanwhile
+   * whether the channel closed.
    */
   public static Leg hold(Channel channel) {
     Leg leg = new Leg(channel);
@@ -67,6 +68,14 @@ public final class ChannelSplice {
     ChannelSplice splice = new ChannelSplice();
     inbound.join(splice, outbound, "inbound");
     outbound.join(splice, inbound, "outbound");
+    ChannelFutureListener bothClosed =
+        f -> {
+          if (!inbound.channel.isOpen() && !outbound.channel.isOpen()) {
+            splice.closed.tryComplete();
+          }
+        };
+    inbound.channel.closeFuture().addListener(bothClosed);
+    outbound.channel.closeFuture().addListener(bothClosed);
     inbound.resume();
     outbound.resume();
     return splice;
@@ -79,15 +88,10 @@ public final class ChannelSplice {
 
   /** Closes with an RST ({@code SO_LINGER} 0) rather than a FIN. */
   static void reset(Channel channel) {
-    if (!channel.isOpen()) {
-      return;
+    if (channel.isOpen()) {
+      Sockets.lingerZero(channel);
+      channel.close();
     }
-    try {
-      channel.config().setOption(ChannelOption.SO_LINGER, 0);
-    } catch (ChannelException closedMeanwhile) {
-      // The close below still ends it, with a FIN.
-    }
-    channel.close();
   }
 
   private void finPassed(Leg a, Leg b) {
@@ -97,18 +101,13 @@ public final class ChannelSplice {
     }
   }
 
-  private void legClosed(Leg a, Leg b) {
-    if (!a.channel.isOpen() && !b.channel.isOpen()) {
-      closed.tryComplete();
-    }
-  }
-
   /** One side's handler: reads from its channel and writes to its peer's. */
   public static final class Leg extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "roundhouse-splice";
 
     private final Channel channel;
+    private final ChannelFutureListener onWritten = this::onWritten;
     private ChannelSplice splice;
     private Leg peer;
     private String side = "held";
@@ -149,7 +148,7 @@ public final class ChannelSplice {
     /** Writes on what arrived while held, then passes on its end or close, or reads on. */
     private void resume() {
       if (held != null) {
-        held.forEach(msg -> peer.channel.write(msg).addListener(this::onWritten));
+        held.forEach(msg -> peer.channel.write(msg).addListener(onWritten));
         held = null;
         peer.channel.flush();
       }
@@ -174,10 +173,10 @@ public final class ChannelSplice {
         held.add(msg);
         return;
       }
-      peer.channel.write(msg).addListener(this::onWritten);
+      peer.channel.write(msg).addListener(onWritten);
     }
 
-    private void onWritten(io.netty.util.concurrent.Future<? super Void> write) {
+    private void onWritten(ChannelFuture write) {
       if (!write.isSuccess()) {
         peer.writeFailed = true;
       }
@@ -264,7 +263,6 @@ public final class ChannelSplice {
                 } else {
                   peer.channel.close();
                 }
-                peer.channel.closeFuture().addListener(c -> splice.legClosed(this, peer));
               });
     }
   }

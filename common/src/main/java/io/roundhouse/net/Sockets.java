@@ -79,14 +79,21 @@ public final class Sockets {
    */
   public static Future<Void> reset(NetSocket socket) {
     Channel channel = channel(socket);
-    if (channel != null && channel.isOpen()) {
+    if (channel != null) {
+      lingerZero(channel);
+    }
+    return socket.close();
+  }
+
+  /** Makes the channel's next close an RST ({@code SO_LINGER} 0); a no-op once it is closed. */
+  static void lingerZero(Channel channel) {
+    if (channel.isOpen()) {
       try {
         channel.config().setOption(ChannelOption.SO_LINGER, 0);
       } catch (ChannelException closedMeanwhile) {
-        // The close below still ends the connection, with a FIN.
+        // The close that follows still ends the connection, with a FIN.
       }
     }
-    return socket.close();
   }
 
   /** Whether a socket's error is its peer resetting the connection (ECONNRESET). */

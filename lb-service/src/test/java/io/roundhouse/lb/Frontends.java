@@ -18,6 +18,7 @@ import io.roundhouse.runtime.ScaledDeployment;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +43,7 @@ final class Frontends implements AutoCloseable {
   final FrontendCounters counters = FrontendCounters.create();
 
   /** The balancer's own, on the native transport as in production. */
-  private final Vertx vertx =
-      Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
 
   private final int tcpPort;
   private final int httpPort;

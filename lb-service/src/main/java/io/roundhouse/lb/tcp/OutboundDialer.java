@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -24,14 +25,31 @@ import java.time.Duration;
 final class OutboundDialer {
 
   private final VertxInternal vertx;
-  private final int connectTimeoutMillis;
+  private final EventLoop loop;
+  private final Bootstrap bootstrap;
 
-  OutboundDialer(VertxInternal vertx, Duration connectTimeout) {
+  /** Dials on {@code loop}, the event loop of the clients it dials for. */
+  OutboundDialer(VertxInternal vertx, EventLoop loop, Duration connectTimeout) {
     this.vertx = vertx;
-    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.loop = loop;
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channelFactory(vertx.transport().channelFactory(false))
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel channel) {
+                    ChannelSplice.hold(channel);
+                  }
+                });
   }
 
-  Future<ChannelSplice.Leg> dial(EventLoop loop, ServiceInstance backend) {
+  Future<ChannelSplice.Leg> dial(ServiceInstance backend) {
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(backend.host());
     Future<InetAddress> address;
     try {
@@ -39,27 +57,15 @@ final class OutboundDialer {
           literal != null
               ? Future.succeededFuture(InetAddress.getByAddress(backend.host(), literal))
               : vertx.nameResolver().resolve(backend.host());
-    } catch (java.net.UnknownHostException impossible) {
+    } catch (UnknownHostException impossible) {
       return Future.failedFuture(impossible);
     }
-    return address.compose(a -> connect(loop, new InetSocketAddress(a, backend.port())));
+    return address.compose(a -> connect(new InetSocketAddress(a, backend.port())));
   }
 
-  private Future<ChannelSplice.Leg> connect(EventLoop loop, InetSocketAddress target) {
+  private Future<ChannelSplice.Leg> connect(InetSocketAddress target) {
     Promise<ChannelSplice.Leg> promise = Promise.promise();
-    new Bootstrap()
-        .group(loop)
-        .channelFactory(vertx.transport().channelFactory(false))
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.AUTO_READ, false)
-        .handler(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel channel) {
-                ChannelSplice.hold(channel);
-              }
-            })
+    bootstrap
         .connect(target)
         .addListener(
             (ChannelFuture f) -> {
@@ -70,5 +76,14 @@ final class OutboundDialer {
               }
             });
     return promise.future();
+  }
+
+  /** Runs {@code task} on the dialling event loop: at once when already there. */
+  void onLoop(Runnable task) {
+    if (loop.inEventLoop()) {
+      task.run();
+    } else {
+      loop.execute(task);
+    }
   }
 }

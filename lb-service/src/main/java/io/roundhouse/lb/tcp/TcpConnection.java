@@ -53,22 +53,17 @@ final class TcpConnection {
   void start() {
     inboundCounter.opened();
     connector
-        .connect(
-            ServiceInstance.ECHO,
-            backend -> dialer.dial(inbound.channel().eventLoop(), backend.instance()))
+        .connect(ServiceInstance.ECHO, backend -> dialer.dial(backend.instance()))
         .onComplete(
             ar ->
-                inbound
-                    .channel()
-                    .eventLoop()
-                    .execute(
-                        () -> {
-                          if (ar.succeeded()) {
-                            splice(ar.result());
-                          } else {
-                            refuse(ar.cause());
-                          }
-                        }));
+                dialer.onLoop(
+                    () -> {
+                      if (ar.succeeded()) {
+                        splice(ar.result());
+                      } else {
+                        refuse(ar.cause());
+                      }
+                    }));
   }
 
   private void refuse(Throwable err) {

@@ -4,7 +4,6 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.roundhouse.lb.FrontendCounters;
@@ -26,6 +25,7 @@ import io.vertx.core.net.NetServerOptions;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -88,13 +88,12 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
     ContextInternal ctx = (ContextInternal) context;
     VertxInternal vx = (VertxInternal) vertx;
     loop = ctx.nettyEventLoop();
-    OutboundDialer dialer = new OutboundDialer(vx, config.connectTimeout());
+    OutboundDialer dialer = new OutboundDialer(vx, loop, config.connectTimeout());
     long idleMillis = config.tcpIdleTimeout().toMillis();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(loop, loop)
             .channelFactory(vx.transport().serverChannelFactory(false))
-            .childOption(ChannelOption.AUTO_READ, false)
             .childHandler(
                 new ChannelInitializer<>() {
                   @Override
@@ -185,11 +184,12 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
           if (open.isEmpty()) {
             drained.tryComplete();
           }
-          long timer =
-              vertx.setTimer(
+          ScheduledFuture<?> grace =
+              loop.schedule(
+                  () -> Set.copyOf(open).forEach(Channel::close),
                   Math.max(1, config.shutdownGrace().toMillis()),
-                  t -> loop.execute(() -> Set.copyOf(open).forEach(Channel::close)));
-          drained.future().onComplete(v -> vertx.cancelTimer(timer)).onComplete(stopped);
+                  TimeUnit.MILLISECONDS);
+          drained.future().onComplete(v -> grace.cancel(false)).onComplete(stopped);
         });
     return stopped.future();
   }
