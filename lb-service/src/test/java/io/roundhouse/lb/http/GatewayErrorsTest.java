@@ -6,10 +6,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roundhouse.lb.backend.NoBackendException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.impl.NoStackTraceTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +73,7 @@ class GatewayErrorsTest {
   }
 
   @Test
-  void shouldAnswerOnceAndCountOnceWhenRespondIsCalledTwice() {
+  void shouldAnswerOnceAndCountOnceWhenRespondIsCalledTwice() throws Exception {
     int port =
         vertx
             .createHttpServer()
@@ -83,19 +87,17 @@ class GatewayErrorsTest {
             .await()
             .actualPort();
 
-    // Status and body read in one chain on the event loop: a body that arrives before a handler
-    // set from the test thread would be lost.
-    record Answer(int status, String body) {}
-    Answer answer =
-        vertx
-            .createHttpClient()
-            .request(HttpMethod.GET, port, "127.0.0.1", "/")
-            .compose(r -> r.send())
-            .compose(r -> r.body().map(body -> new Answer(r.statusCode(), body.toString())))
-            .timeout(10, TimeUnit.SECONDS)
-            .await();
+    // The JDK's blocking client: a Vert.x client driven from the test thread can miss a body that
+    // arrives before its handler is set, and then waits forever.
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
-    assertThat(answer.status()).isEqualTo(504);
+    assertThat(answer.statusCode()).isEqualTo(504);
     assertThat(answer.body()).contains("Gateway Timeout");
     assertThat(counted(GatewayErrors.HTTP, 504)).isEqualTo(1);
     assertThat(counted(GatewayErrors.HTTP, 502)).isZero();
