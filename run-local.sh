@@ -14,6 +14,7 @@ and stays in the foreground. Ctrl-C or SIGTERM stops every process it started.
 Options:
   --echo N     echo-service nodes, 0-99 (ports 7101.., admin and /metrics 7301..)
   --ws N       ws-service nodes, 0-99 (ports 7201.., /metrics on the same port)
+               (the backends' ports move with PORT_BASE, below)
   --no-build   use the existing jars; by default ./mvnw -q -B -DskipTests package runs when a
                needed *-all.jar is missing or older than its sources or a pom.xml
   -h, --help   this text
@@ -21,6 +22,9 @@ Options:
 Environment:
   LB_TCP_PORT (9000), LB_HTTP_PORT (8080), LB_ADMIN_PORT (8081)   balancer ports
   CLUSTER_NAME (roundhouse-local), CLUSTER_PORT (5701)            Hazelcast cluster
+  PORT_BASE (7100)      backends' ports: echo PORT_BASE+n, ws PORT_BASE+100+n, echo admin
+                        PORT_BASE+200+n; change it, the balancer ports and the cluster's to run
+                        a second cluster beside the first
   RUN_LOCAL_JAVA_OPTS   the backends' JVM options (small and C1-only: many JVMs share the box),
                         default: -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
                         -Djava.net.preferIPv4Stack=true
@@ -86,9 +90,13 @@ LB_HTTP_PORT=${LB_HTTP_PORT:-8080}
 LB_ADMIN_PORT=${LB_ADMIN_PORT:-8081}
 CLUSTER_NAME=${CLUSTER_NAME:-roundhouse-local}
 CLUSTER_PORT=${CLUSTER_PORT:-5701}
+PORT_BASE=${PORT_BASE:-7100}
 for p in "$LB_TCP_PORT" "$LB_HTTP_PORT" "$LB_ADMIN_PORT" "$CLUSTER_PORT"; do
   if [[ ! $p =~ ^[0-9]{1,5}$ ]] || ((10#$p < 1 || 10#$p > 65535)); then die "not a port: '$p'"; fi
 done
+if [[ ! $PORT_BASE =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_BASE < 1 || 10#$PORT_BASE > 65235)); then
+  die "PORT_BASE must be 1-65235 (its ws and admin ports go up to PORT_BASE+299): '$PORT_BASE'"
+fi
 # Every member needs a port of its own in the Hazelcast range (20 by default).
 total_nodes=$((1 + echo_count + ws_count))
 CLUSTER_PORT_COUNT=${CLUSTER_PORT_COUNT:-$((total_nodes > 20 ? total_nodes : 20))}
@@ -224,8 +232,8 @@ check_free() { # port what
 check_free "$LB_TCP_PORT" "LB TCP, LB_TCP_PORT"
 check_free "$LB_HTTP_PORT" "LB HTTP, LB_HTTP_PORT"
 check_free "$LB_ADMIN_PORT" "LB admin, LB_ADMIN_PORT"
-for ((i = 1; i <= echo_count; i++)); do check_free $((7100 + i)) "echo-$i"; done
-for ((i = 1; i <= ws_count; i++)); do check_free $((7200 + i)) "ws-$i"; done
+for ((i = 1; i <= echo_count; i++)); do check_free $((PORT_BASE + i)) "echo-$i"; done
+for ((i = 1; i <= ws_count; i++)); do check_free $((PORT_BASE + 100 + i)) "ws-$i"; done
 
 # ---------------------------------------------------------------- start
 mkdir -p "$LOG_DIR"
@@ -289,9 +297,9 @@ done
 # by many others starting beside it misses Hazelcast heartbeats and is dropped from the cluster.
 start_backend() {
   case $1 in
-    echo-*) start_node "$1" "$(jar_of echo-service)" ECHO_HOST=127.0.0.1 ECHO_PORT=$((7100 + ${1#echo-})) \
-      ECHO_ADMIN_PORT=$((7300 + ${1#echo-})) ;;
-    *) start_node "$1" "$(jar_of ws-service)" WS_HOST=127.0.0.1 WS_PORT=$((7200 + ${1#ws-})) ;;
+    echo-*) start_node "$1" "$(jar_of echo-service)" ECHO_HOST=127.0.0.1 ECHO_PORT=$((PORT_BASE + ${1#echo-})) \
+      ECHO_ADMIN_PORT=$((PORT_BASE + 200 + ${1#echo-})) ;;
+    *) start_node "$1" "$(jar_of ws-service)" WS_HOST=127.0.0.1 WS_PORT=$((PORT_BASE + 100 + ${1#ws-})) ;;
   esac
 }
 
@@ -348,8 +356,8 @@ summary() {
   for i in "${!PIDS[@]}"; do
     case ${NAMES[i]} in
       lb-1) port="$LB_TCP_PORT,$LB_HTTP_PORT,$LB_ADMIN_PORT" ;;
-      echo-*) port="$((7100 + ${NAMES[i]#echo-})),$((7300 + ${NAMES[i]#echo-}))" ;;
-      *) port=$((7200 + ${NAMES[i]#ws-})) ;;
+      echo-*) port="$((PORT_BASE + ${NAMES[i]#echo-})),$((PORT_BASE + 200 + ${NAMES[i]#echo-}))" ;;
+      *) port=$((PORT_BASE + 100 + ${NAMES[i]#ws-})) ;;
     esac
     printf '  %-8s %-8s %-18s %s\n' "${NAMES[i]}" "${PIDS[i]}" "$port" ".run-local/logs/${NAMES[i]}.log"
   done
