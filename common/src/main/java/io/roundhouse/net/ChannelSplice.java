@@ -58,6 +58,20 @@ public final class ChannelSplice {
     return leg;
   }
 
+  /**
+   * Takes over a channel another handler drove until now (an HTTP connection after its upgrade):
+   * the handler named {@code handler} is replaced by a leg, held as by {@link #hold}. The replaced
+   * handler, and whatever it referenced, is then garbage: the channel costs no more than one that
+   * was spliced from the start. Call on the channel's event loop, between two reads.
+   */
+  public static Leg takeOver(Channel channel, String handler) {
+    Leg leg = new Leg(channel);
+    channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    channel.config().setAutoRead(false);
+    channel.pipeline().replace(handler, Leg.NAME, leg);
+    return leg;
+  }
+
   /** The leg {@link #hold} installed on a channel. */
   public static Leg leg(Channel channel) {
     return (Leg) channel.pipeline().get(Leg.NAME);
@@ -104,7 +118,8 @@ public final class ChannelSplice {
   /** One side's handler: reads from its channel and writes to its peer's. */
   public static final class Leg extends ChannelInboundHandlerAdapter {
 
-    static final String NAME = "roundhouse-splice";
+    /** The leg's name in its pipeline: handlers that must see bytes first go before it. */
+    public static final String NAME = "roundhouse-splice";
 
     private final Channel channel;
     private final ChannelFutureListener onWritten = this::onWritten;

@@ -112,9 +112,13 @@ public final class Sockets {
    */
   public static void setIdleTimeout(NetSocket socket, Duration timeout) {
     Channel channel = channel(socket);
-    if (channel == null) {
-      return;
+    if (channel != null) {
+      setIdleTimeout(channel, timeout);
     }
+  }
+
+  /** Replaces the channel's idle timeout ({@code IdleStateHandler} "idle"); zero removes it. */
+  public static void setIdleTimeout(Channel channel, Duration timeout) {
     ChannelPipeline pipeline = channel.pipeline();
     boolean present = pipeline.get(IDLE) != null;
     if (timeout.isZero()) {

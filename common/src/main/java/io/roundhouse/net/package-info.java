@@ -1,6 +1,6 @@
 /**
  * Socket mechanics shared by every service: two-way splices with backpressure, half-close, resets
- * and flush before close, over Netty channels ({@code ChannelSplice}) or Vert.x sockets ({@code
- * Splice}, {@code Relay}), and the Netty-level socket options Vert.x does not expose.
+ * and flush before close over Netty channels ({@code ChannelSplice}), one direction over a Vert.x
+ * socket ({@code Relay}), and the Netty-level socket options Vert.x does not expose.
  */
 package io.roundhouse.net;

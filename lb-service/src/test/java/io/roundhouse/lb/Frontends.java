@@ -13,6 +13,7 @@ import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
+import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.ScaledDeployment;
 import io.roundhouse.stats.ConnectionCounter;
@@ -43,13 +44,29 @@ final class Frontends implements AutoCloseable {
   final FrontendCounters counters = FrontendCounters.create();
 
   /** The balancer's own, on the native transport as in production. */
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  private final Vertx vertx;
 
   private final int tcpPort;
   private final int httpPort;
 
   /** Starts both frontends on 127.0.0.1, port 0, with {@code LB_*} settings on top of defaults. */
   Frontends(Map<String, String> settings) {
+    this(settings, null);
+  }
+
+  /**
+   * @param vertxMeters where Vert.x's own meters go, as with {@code METRICS_VERTX=true}; null for
+   *     none, the default
+   */
+  Frontends(Map<String, String> settings, NodeMetrics vertxMeters) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    vertx =
+        vertxMeters == null
+            ? Vertx.vertx(options)
+            : Vertx.builder()
+                .with(options.setMetricsOptions(vertxMeters.vertxOptions()))
+                .withMetrics(vertxMeters.vertxFactory())
+                .build();
     Map<String, String> env = new HashMap<>(Map.of("LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
     env.putAll(settings);
     env.putAll(Map.of("LB_TCP_PORT", "0", "LB_HTTP_PORT", "0"));

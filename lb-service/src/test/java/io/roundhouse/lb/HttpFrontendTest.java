@@ -221,4 +221,42 @@ class HttpFrontendTest {
       client.close();
     }
   }
+
+  @Test
+  void shouldGiveBackTheConnectionsPlacesWhenATunnelEnds() {
+    long httpBefore = frontends.counters.http().active();
+    int openBefore = frontends.limits.http().open();
+    WebSocketClient client = frontends.origins.createWebSocketClient();
+    try {
+      Promise<Buffer> echo = Promise.promise();
+      ClientWebSocket socket = client.webSocket();
+      socket.handler(echo::tryComplete);
+      socket
+          .connect(
+              new WebSocketConnectOptions()
+                  .setHost("127.0.0.1")
+                  .setPort(frontends.httpPort())
+                  .setURI("/ws-echo"))
+          .timeout(30, TimeUnit.SECONDS)
+          .await();
+      socket.writeTextMessage("counted");
+      echo.future().timeout(30, TimeUnit.SECONDS).await();
+      assertThat(frontends.counters.webSocket().active()).isEqualTo(1);
+      assertThat(frontends.counters.http().active()).isGreaterThan(httpBefore);
+      assertThat(frontends.limits.http().open()).isGreaterThan(openBefore);
+
+      // The tunnel's channel left Vert.x at the upgrade: its close must still be accounted.
+      socket.close().timeout(30, TimeUnit.SECONDS).await();
+      Eventually.until(
+          Duration.ofSeconds(20),
+          "the tunnel's connection is counted closed and its place under the cap given back",
+          () ->
+              frontends.counters.webSocket().active() == 0
+                  && frontends.counters.http().active() <= httpBefore
+                  && frontends.limits.http().open() <= openBefore);
+      awaitBackendReleased();
+    } finally {
+      client.close();
+    }
+  }
 }

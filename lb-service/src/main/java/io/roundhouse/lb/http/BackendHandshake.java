@@ -1,87 +1,140 @@
 package io.roundhouse.lb.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelPipeline;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.roundhouse.net.Relay;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.roundhouse.net.ChannelSplice;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The backend side of a WebSocket upgrade, over a plain TCP connection: writes the upgrade request,
- * reads the answer's head with Netty's HTTP codec, and for a 101 takes the codec out again so that
- * the connection is a raw socket for the splice. The wait for the answer is bounded; a refusal's
- * body is read whole, up to {@link #MAX_REFUSAL_BODY}.
+ * The backend side of a WebSocket upgrade, on a plain TCP channel held for a {@link ChannelSplice}:
+ * writes the upgrade request, reads the answer's head with Netty's HTTP codec placed before the
+ * leg, and for a 101 takes the codec out again, so that the channel is raw for the splice and every
+ * byte after the head (a welcome frame may share a read with the 101) waits in the leg, in order.
+ * The wait for the answer is bounded; a refusal's body is read whole, up to {@link
+ * #MAX_REFUSAL_BODY}.
  *
  * <p>Fails with a {@link TimeoutException} when no answer came in time (504), and with an {@link
- * UpgradeException} when the backend closed, sent something that is not HTTP, or a refusal too
- * large to relay (502). The socket is closed on every failure.
+ * UpgradeException} when the backend closed, sent something that is not HTTP, a 101 without {@code
+ * Sec-WebSocket-Accept}, or a refusal too large to relay (502). The channel is closed on every
+ * failure and after a refusal.
  */
-final class BackendHandshake {
+final class BackendHandshake extends ChannelInboundHandlerAdapter {
 
   static final int MAX_REFUSAL_BODY = 64 * 1024;
   private static final String CODEC = "roundhouse-upgrade-codec";
-  private static final String HANDLER = "handler";
+  private static final String READER = "roundhouse-upgrade-reader";
 
-  private final Vertx vertx;
-  private final NetSocketInternal outbound;
+  private final Channel channel;
   private final Promise<UpgradeAnswer> answer = Promise.promise();
+  private ScheduledFuture<?> timer;
+  private boolean done;
   private HttpResponse head;
   private Buffer body;
-  private long timer;
 
-  private BackendHandshake(Vertx vertx, NetSocketInternal outbound) {
-    this.vertx = vertx;
-    this.outbound = outbound;
+  private BackendHandshake(Channel channel) {
+    this.channel = channel;
   }
 
-  /** Sends {@code request} on {@code outbound} and completes with the backend's answer. */
+  /** Sends {@code request} on the held {@code outbound} and completes with the backend's answer. */
   static Future<UpgradeAnswer> perform(
-      Vertx vertx, NetSocketInternal outbound, FullHttpRequest request, Duration timeout) {
-    return new BackendHandshake(vertx, outbound).run(request, timeout);
+      ChannelSplice.Leg outbound, FullHttpRequest request, Duration timeout) {
+    BackendHandshake handshake = new BackendHandshake(outbound.channel());
+    Channel channel = outbound.channel();
+    if (channel.eventLoop().inEventLoop()) {
+      handshake.run(request, timeout);
+    } else {
+      channel.eventLoop().execute(() -> handshake.run(request, timeout));
+    }
+    return handshake.answer.future();
   }
 
-  private Future<UpgradeAnswer> run(FullHttpRequest request, Duration timeout) {
-    ChannelPipeline pipeline = outbound.channelHandlerContext().pipeline();
-    pipeline.addBefore(HANDLER, CODEC, new HttpClientCodec(4096, 8192, 8192));
-    outbound.messageHandler(this::onMessage);
-    outbound.closeHandler(v -> fail(new UpgradeException("the backend closed before answering")));
-    outbound.exceptionHandler(e -> fail(new UpgradeException("backend error: " + e, e)));
+  private void run(FullHttpRequest request, Duration timeout) {
+    if (!channel.isActive()) {
+      request.release();
+      fail(new UpgradeException("the backend closed before answering"));
+      return;
+    }
+    channel
+        .pipeline()
+        .addBefore(ChannelSplice.Leg.NAME, CODEC, new HttpClientCodec(4096, 8192, 8192));
+    channel.pipeline().addAfter(CODEC, READER, this);
     timer =
-        vertx.setTimer(
-            Math.max(1, timeout.toMillis()),
-            id ->
-                fail(
-                    new TimeoutException(
-                        "no answer to the upgrade within " + timeout.toMillis() + " ms")));
-    outbound.writeMessage(request);
-    return answer.future();
+        channel
+            .eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        new TimeoutException(
+                            "no answer to the upgrade within " + timeout.toMillis() + " ms")),
+                Math.max(1, timeout.toMillis()),
+                TimeUnit.MILLISECONDS);
+    channel.writeAndFlush(request);
+    channel.read();
   }
 
-  private void onMessage(Object message) {
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object message) {
+    if (message instanceof ByteBuf raw && head != null && head.status().code() == 101) {
+      // After a 101 the codec hands on raw bytes: they are the first frames, for the leg.
+      ctx.fireChannelRead(raw);
+      return;
+    }
     try {
-      if (answer.future().isComplete()) {
+      if (done) {
         return;
       }
       if (message instanceof HttpResponse response) {
         onHead(response);
       }
       if (message instanceof HttpContent content && head != null) {
-        onContent(content);
+        onContent(ctx, content);
       }
     } finally {
       ReferenceCountUtil.release(message);
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (!done) {
+      ctx.read();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event == ChannelInputShutdownEvent.INSTANCE && !done) {
+      fail(new UpgradeException("the backend closed before answering"));
+    }
+    ctx.fireUserEventTriggered(event);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    fail(new UpgradeException("the backend closed before answering"));
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    fail(new UpgradeException("backend error: " + cause, cause));
   }
 
   private void onHead(HttpResponse response) {
@@ -91,19 +144,23 @@ final class BackendHandshake {
               "the backend's answer is not HTTP", response.decoderResult().cause()));
       return;
     }
-    if (response.status().code() == 101) {
-      // Held before the codec goes: the bytes it still holds (the first frames) are queued in
-      // order.
-      Relay reader = Relay.hold(outbound);
-      outbound.channelHandlerContext().pipeline().remove(CODEC);
-      succeed(new UpgradeAnswer(101, response.headers(), Buffer.buffer(), reader));
+    if (response.status().code() == 101
+        && !response.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT)) {
+      fail(new UpgradeException("the backend's 101 has no Sec-WebSocket-Accept"));
       return;
     }
     head = response;
     body = Buffer.buffer();
   }
 
-  private void onContent(HttpContent content) {
+  private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+    if (head.status().code() == 101) {
+      // The empty end of a 101: what the codec still holds goes on to the leg as it leaves.
+      ctx.pipeline().remove(CODEC);
+      ctx.pipeline().remove(this);
+      succeed(new UpgradeAnswer(101, head.headers(), Buffer.buffer()));
+      return;
+    }
     ByteBuf bytes = content.content();
     if (body.length() + bytes.readableBytes() > MAX_REFUSAL_BODY) {
       fail(new UpgradeException("the backend's refusal is over " + MAX_REFUSAL_BODY + " bytes"));
@@ -115,22 +172,36 @@ final class BackendHandshake {
       body.appendBytes(copy);
     }
     if (content instanceof LastHttpContent) {
-      succeed(new UpgradeAnswer(head.status().code(), head.headers(), body, null));
-      outbound.close();
+      succeed(new UpgradeAnswer(head.status().code(), head.headers(), body));
+      channel.close();
     }
   }
 
+  /**
+   * Completes on a later turn of the event loop, never inside the codec's read: whoever splices the
+   * channel then finds its pipeline settled.
+   */
   private void succeed(UpgradeAnswer result) {
-    vertx.cancelTimer(timer);
-    outbound.closeHandler(null);
-    outbound.exceptionHandler(null);
-    answer.tryComplete(result);
+    if (finish()) {
+      channel.eventLoop().execute(() -> answer.complete(result));
+    }
   }
 
   private void fail(Throwable error) {
-    vertx.cancelTimer(timer);
-    if (answer.tryFail(error)) {
-      outbound.close();
+    if (finish()) {
+      channel.close();
+      channel.eventLoop().execute(() -> answer.fail(error));
     }
+  }
+
+  private boolean finish() {
+    if (done) {
+      return false;
+    }
+    done = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    return true;
   }
 }

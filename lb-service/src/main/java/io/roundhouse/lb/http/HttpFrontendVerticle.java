@@ -3,6 +3,7 @@ package io.roundhouse.lb.http;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.backend.OutboundDialer;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
@@ -17,8 +18,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
@@ -74,16 +76,11 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                               return lease.value();
                             }))
             .addInterceptor(new ProxyInterceptors(errors));
-    // Tunnels dial plain TCP connections of their own, outside the request pool.
-    NetClient tunnelClient =
-        vertx.createNetClient(
-            new NetClientOptions()
-                .setConnectTimeout(Timeouts.millis(config.connectTimeout()))
-                .setTcpNoDelay(true)
-                .setIdleTimeout(Timeouts.millis(config.tunnelIdleTimeout()))
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
-    WebSocketTunnel tunnel =
-        new WebSocketTunnel(vertx, config, connector, tunnelClient, counters, errors);
+    // Tunnels dial plain TCP channels of their own on this event loop, outside the request pool.
+    ContextInternal ctx = (ContextInternal) context;
+    OutboundDialer dialer =
+        new OutboundDialer((VertxInternal) vertx, ctx.nettyEventLoop(), config.connectTimeout());
+    WebSocketTunnel tunnel = new WebSocketTunnel(ctx, config, connector, dialer, counters, errors);
     Admission admission = new Admission(limits, errors);
     PublicPaths publicPaths = new PublicPaths(config.edge().publicDeny(), rejections);
     HttpServerOptions options =
@@ -103,11 +100,19 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                 connection -> {
                   counters.http().opened();
                   Runnable admitted = admission.connected(connection);
-                  connection.closeHandler(
-                      v -> {
-                        counters.http().closed();
-                        admitted.run();
-                      });
+                  // The channel's close, not the connection's: a WebSocket tunnel's channel leaves
+                  // Vert.x after the upgrade, and Vert.x then reports no close.
+                  ((HttpServerConnection) connection)
+                      .channelHandlerContext()
+                      .channel()
+                      .closeFuture()
+                      .addListener(
+                          closed ->
+                              ctx.emit(
+                                  v -> {
+                                    counters.http().closed();
+                                    admitted.run();
+                                  }));
                   EdgePipeline.install(connection, options, config.edge(), rejections);
                 })
             .requestHandler(

@@ -1,6 +1,7 @@
 package io.roundhouse.lb.http;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -9,27 +10,33 @@ import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
-import io.roundhouse.net.Relay;
+import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.net.ChannelSplice;
 import io.roundhouse.net.Sockets;
-import io.roundhouse.net.Splice;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.ConnectionCounter;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
-import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.core.spi.metrics.TCPMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tunnels WebSocket upgrades to ws-service backends over plain TCP connections of their own: no
- * HTTP pool stands between a client and its tunnel, so tunnels are bounded only by what we
- * configure. Per upgrade: dial a backend, write the upgrade request ({@link BackendHandshake}),
- * relay a refusal as is, or on 101 switch the client's connection to a raw socket and {@link
- * Splice} the two, zero-copy and with backpressure both ways. Either side may close at any point;
- * the other is then closed and the backend's count released, exactly once.
+ * Tunnels WebSocket upgrades to ws-service backends over plain TCP channels of their own, dialled
+ * on the client's event loop: no HTTP pool stands between a client and its tunnel, so tunnels are
+ * bounded only by what we configure. Per upgrade: dial a backend, write the upgrade request ({@link
+ * BackendHandshake}), relay a refusal as is, or on 101 answer the client, take its channel away
+ * from Vert.x and {@link ChannelSplice} the two channels, zero-copy and with backpressure both
+ * ways. A held tunnel is then two channels and two small handlers; the HTTP connection's objects
+ * are garbage. Either side may close at any point; the other is then closed and the backend's count
+ * released, exactly once.
  */
 final class WebSocketTunnel {
 
@@ -44,24 +51,27 @@ final class WebSocketTunnel {
     ENDED
   }
 
-  private final Vertx vertx;
+  private final ContextInternal context;
   private final LbConfig config;
   private final BackendConnector connector;
-  private final NetClient outboundClient;
+  private final OutboundDialer dialer;
   private final FrontendCounters counters;
   private final GatewayErrors errors;
 
+  /**
+   * @param context the frontend verticle's: its event loop is the clients' and the dialler's
+   */
   WebSocketTunnel(
-      Vertx vertx,
+      ContextInternal context,
       LbConfig config,
       BackendConnector connector,
-      NetClient outboundClient,
+      OutboundDialer dialer,
       FrontendCounters counters,
       GatewayErrors errors) {
-    this.vertx = vertx;
+    this.context = context;
     this.config = config;
     this.connector = connector;
-    this.outboundClient = outboundClient;
+    this.dialer = dialer;
     this.counters = counters;
     this.errors = errors;
   }
@@ -91,7 +101,7 @@ final class WebSocketTunnel {
 
     private final HttpServerRequest inbound;
     private State state = State.DIALLING;
-    private Lease<NetSocket> lease;
+    private Lease<ChannelSplice.Leg> lease;
 
     Upgrade(HttpServerRequest inbound) {
       this.inbound = inbound;
@@ -101,53 +111,48 @@ final class WebSocketTunnel {
       inbound.pause();
       inbound.response().closeHandler(v -> onInboundClosed());
       connector
-          .connect(
-              ServiceInstance.WS,
-              backend ->
-                  outboundClient.connect(backend.instance().port(), backend.instance().host()))
+          .connect(ServiceInstance.WS, backend -> dialer.dial(backend.instance()))
           .onComplete(
-              dialled -> {
-                if (dialled.succeeded()) {
-                  onDialled(dialled.result());
-                } else {
-                  fail(dialled.cause());
-                }
-              });
+              dialled ->
+                  context.emit(
+                      v -> {
+                        if (dialled.succeeded()) {
+                          onDialled(dialled.result());
+                        } else {
+                          fail(dialled.cause());
+                        }
+                      }));
     }
 
-    private void onDialled(Lease<NetSocket> dialled) {
+    private void onDialled(Lease<ChannelSplice.Leg> dialled) {
       lease = dialled;
       if (state == State.ENDED) {
         end();
         return;
       }
       state = State.AWAITING_ANSWER;
-      BackendHandshake.perform(
-              vertx,
-              (NetSocketInternal) dialled.value(),
-              upgradeRequest(inbound),
-              config.backendTimeout())
-          .onComplete(
-              answer -> {
-                if (state == State.ENDED) {
-                  return;
-                }
-                if (answer.failed()) {
-                  dialled.failed(answer.cause());
-                  fail(answer.cause());
-                } else if (answer.result().switched()) {
-                  dialled.succeeded();
-                  switchProtocols(answer.result());
-                } else {
-                  dialled.answered(answer.result().status());
-                  relayRefusal(answer.result());
-                }
-              });
+      BackendHandshake.perform(dialled.value(), upgradeRequest(inbound), config.backendTimeout())
+          .onComplete(answer -> context.emit(v -> onAnswer(dialled, answer)));
+    }
+
+    private void onAnswer(Lease<ChannelSplice.Leg> dialled, AsyncResult<UpgradeAnswer> answer) {
+      if (state == State.ENDED) {
+        return;
+      }
+      if (answer.failed()) {
+        dialled.failed(answer.cause());
+        fail(answer.cause());
+      } else if (answer.result().switched()) {
+        dialled.succeeded();
+        switchProtocols(answer.result());
+      } else {
+        dialled.answered(answer.result().status());
+        relayRefusal(answer.result());
+      }
     }
 
     private void switchProtocols(UpgradeAnswer answer) {
       state = State.SWITCHING;
-      lease.value().closeHandler(v -> onOutboundClosedWhileSwitching());
       HttpServerResponse toClient = inbound.response();
       answer
           .headers()
@@ -162,29 +167,55 @@ final class WebSocketTunnel {
                 } else if (state == State.ENDED) {
                   switched.result().close();
                 } else {
-                  splice(switched.result(), answer.outboundReader());
+                  splice(switched.result());
                 }
               });
     }
 
-    private void splice(NetSocket inboundSocket, Relay outboundReader) {
-      NetSocket outbound = lease.value();
-      if (!Sockets.isOpen(inboundSocket) || !Sockets.isOpen(outbound)) {
-        // A side closed while the pipeline was being switched: its close was not reported.
-        inboundSocket.close();
+    /**
+     * Takes the client's channel from Vert.x: the socket's handler gives way to a splice leg, with
+     * the tunnel's idle timeout. A backend that closed meanwhile is seen by the splice, which then
+     * closes the client after the 101.
+     */
+    private void splice(NetSocket switched) {
+      Channel channel = ((NetSocketInternal) switched).channelHandlerContext().channel();
+      if (!channel.isActive()) {
+        // The client left while the pipeline was being switched: its close was not reported.
+        channel.close();
         end();
         return;
       }
+      reportCloseToVertxMeters((ConnectionBase) switched, channel);
+      Sockets.setIdleTimeout(channel, config.tunnelIdleTimeout());
+      ChannelSplice.Leg inboundLeg = ChannelSplice.takeOver(channel, EdgePipeline.HANDLER);
       state = State.SPLICED;
-      counters.webSocket().opened();
-      Sockets.setIdleTimeout(inboundSocket, config.tunnelIdleTimeout());
-      Splice.start(inboundSocket, Relay.hold(inboundSocket), outbound, outboundReader)
+      // Only locals in the close callback: capturing this upgrade would keep the client's HTTP
+      // request, its connection and their buffers alive for as long as the tunnel lives.
+      ConnectionCounter tunnels = counters.webSocket();
+      Lease<ChannelSplice.Leg> spliced = lease;
+      tunnels.opened();
+      ChannelSplice.start(inboundLeg, spliced.value())
           .closed()
           .onComplete(
               closed -> {
-                counters.webSocket().closed();
-                end();
+                tunnels.closed();
+                spliced.release();
               });
+    }
+
+    /**
+     * With Vert.x's own meters on, its connection gauge is told of the close that Vert.x, no longer
+     * in the pipeline, will not see (the request's in-flight gauge is not: its metric object lives
+     * in the request, which must not stay alive).
+     */
+    private static void reportCloseToVertxMeters(ConnectionBase socket, Channel channel) {
+      if (socket.metrics() instanceof TCPMetrics<?> meters) {
+        @SuppressWarnings("unchecked")
+        TCPMetrics<Object> tcp = (TCPMetrics<Object>) meters;
+        Object metric = socket.metric();
+        SocketAddress remote = socket.remoteAddress();
+        channel.closeFuture().addListener(closed -> tcp.disconnected(metric, remote));
+      }
     }
 
     private void relayRefusal(UpgradeAnswer answer) {
@@ -210,13 +241,6 @@ final class WebSocketTunnel {
       }
     }
 
-    private void onOutboundClosedWhileSwitching() {
-      if (state == State.SWITCHING) {
-        end();
-        inbound.connection().close();
-      }
-    }
-
     /** The client gets the mapped error if it can still be answered, else its connection closes. */
     private void fail(Throwable error) {
       LOG.debug("WebSocket upgrade from {} failed: {}", inbound.remoteAddress(), error.toString());
@@ -229,11 +253,11 @@ final class WebSocketTunnel {
       }
     }
 
-    /** Closes the backend connection, if any, and releases its count; safe to call again. */
+    /** Closes the backend channel, if any, and releases its count; safe to call again. */
     private void end() {
       state = State.ENDED;
       if (lease != null) {
-        lease.value().close();
+        lease.value().discard();
         lease.release();
       }
     }

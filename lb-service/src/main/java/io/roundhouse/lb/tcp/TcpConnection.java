@@ -2,6 +2,7 @@ package io.roundhouse.lb.tcp;
 
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
+import io.roundhouse.lb.backend.OutboundDialer;
 import io.roundhouse.lb.limit.LimitExceededException;
 import io.roundhouse.lb.limit.RejectionCounter;
 import io.roundhouse.net.ChannelSplice;

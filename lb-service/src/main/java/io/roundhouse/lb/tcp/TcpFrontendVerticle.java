@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
+import io.roundhouse.lb.backend.OutboundDialer;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.Rejection;
 import io.roundhouse.net.ChannelSplice;

@@ -4,15 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.Sockets;
+import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
@@ -30,6 +36,9 @@ class BackendHandshakeTest {
           + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
 
   private final Vertx vertx = Vertx.vertx();
+  private final EventLoop loop = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+  private final OutboundDialer dialer =
+      new OutboundDialer((VertxInternal) vertx, loop, Duration.ofSeconds(5));
   private final Promise<String> requestSeen = Promise.promise();
 
   @AfterEach
@@ -67,21 +76,25 @@ class BackendHandshakeTest {
     return request;
   }
 
+  /** Dials like the balancer: a held channel on an event loop of this test's Vert.x. */
+  private Future<ChannelSplice.Leg> dial(int port) {
+    return dialer.dial(new ServiceInstance("origin", ServiceInstance.WS, "127.0.0.1", port, "m"));
+  }
+
+  private Future<UpgradeAnswer> handshake(ChannelSplice.Leg outbound, Duration timeout) {
+    return BackendHandshake.perform(outbound, upgrade(), timeout);
+  }
+
   private Future<UpgradeAnswer> handshake(int port, Duration timeout) {
-    return vertx
-        .createNetClient()
-        .connect(port, "127.0.0.1")
-        .compose(
-            socket ->
-                BackendHandshake.perform(vertx, (NetSocketInternal) socket, upgrade(), timeout));
+    return dial(port).compose(outbound -> handshake(outbound, timeout));
   }
 
   private UpgradeAnswer answer(int port) {
     return handshake(port, Duration.ofSeconds(10)).timeout(20, TimeUnit.SECONDS).await();
   }
 
-  /** A loopback sink that collects what a relay writes to it. */
-  private record Sink(NetSocket socket, Future<Buffer> received) {}
+  /** A loopback sink that collects what a splice writes to it. */
+  private record Sink(ChannelSplice.Leg leg, Future<Buffer> received) {}
 
   private Sink sink(int expectedBytes) {
     Promise<Buffer> received = Promise.promise();
@@ -102,9 +115,7 @@ class BackendHandshakeTest {
             .timeout(10, TimeUnit.SECONDS)
             .await()
             .actualPort();
-    NetSocket socket =
-        vertx.createNetClient().connect(port, "127.0.0.1").timeout(10, TimeUnit.SECONDS).await();
-    return new Sink(socket, received.future());
+    return new Sink(dial(port).timeout(10, TimeUnit.SECONDS).await(), received.future());
   }
 
   @Test
@@ -128,16 +139,44 @@ class BackendHandshakeTest {
                     .write(SWITCHED + "first-frame")
                     .onSuccess(v -> socket.write("HTTP/1.1 200 later bytes")));
 
-    UpgradeAnswer answer = answer(port);
+    ChannelSplice.Leg outbound = dial(port).timeout(10, TimeUnit.SECONDS).await();
+    UpgradeAnswer answer =
+        handshake(outbound, Duration.ofSeconds(10)).timeout(20, TimeUnit.SECONDS).await();
     Sink sink = sink("first-frameHTTP/1.1 200 later bytes".length());
-    vertx.runOnContext(v -> answer.outboundReader().to(sink.socket()));
+    loop.execute(() -> ChannelSplice.start(outbound, sink.leg()));
 
     assertThat(answer.switched()).isTrue();
     assertThat(answer.status()).isEqualTo(101);
     assertThat(answer.headers().get("Sec-WebSocket-Accept"))
         .isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    assertThat(outbound.channel().pipeline().names())
+        .as("the codec is gone: the channel is raw for the splice")
+        .noneMatch(name -> name.startsWith("roundhouse-upgrade"));
     assertThat(sink.received().timeout(10, TimeUnit.SECONDS).await().toString())
         .isEqualTo("first-frameHTTP/1.1 200 later bytes");
+  }
+
+  @Test
+  void shouldFailWhenThe101HasNoAccept() {
+    int port =
+        origin(
+            socket ->
+                socket.write(
+                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\n\r\n"));
+
+    assertThatThrownBy(() -> answer(port))
+        .isInstanceOf(UpgradeException.class)
+        .hasMessageContaining("Sec-WebSocket-Accept");
+  }
+
+  @Test
+  void shouldFailWhenBackendHalfClosesBeforeAnswering() {
+    int port = origin(socket -> Sockets.shutdownOutput(socket));
+
+    assertThatThrownBy(() -> answer(port))
+        .isInstanceOf(UpgradeException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.roundhouse.lb.tcp;
+package io.roundhouse.lb.backend;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -22,14 +22,14 @@ import java.time.Duration;
  * where available), so that a splice's two channels share one thread. Names that are not address
  * literals are resolved with Vert.x's resolver, never on the event loop.
  */
-final class OutboundDialer {
+public final class OutboundDialer {
 
   private final VertxInternal vertx;
   private final EventLoop loop;
   private final Bootstrap bootstrap;
 
   /** Dials on {@code loop}, the event loop of the clients it dials for. */
-  OutboundDialer(VertxInternal vertx, EventLoop loop, Duration connectTimeout) {
+  public OutboundDialer(VertxInternal vertx, EventLoop loop, Duration connectTimeout) {
     this.vertx = vertx;
     this.loop = loop;
     this.bootstrap =
@@ -49,7 +49,7 @@ final class OutboundDialer {
                 });
   }
 
-  Future<ChannelSplice.Leg> dial(ServiceInstance backend) {
+  public Future<ChannelSplice.Leg> dial(ServiceInstance backend) {
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(backend.host());
     Future<InetAddress> address;
     try {
@@ -79,7 +79,7 @@ final class OutboundDialer {
   }
 
   /** Runs {@code task} on the dialling event loop: at once when already there. */
-  void onLoop(Runnable task) {
+  public void onLoop(Runnable task) {
     if (loop.inEventLoop()) {
       task.run();
     } else {
