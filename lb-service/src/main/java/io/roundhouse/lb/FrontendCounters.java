@@ -9,13 +9,20 @@ import io.roundhouse.stats.ConnectionCounter;
  * @param tcp TCP connections accepted on the TCP frontend
  * @param http HTTP connections accepted on the HTTP frontend
  * @param webSocket WebSocket tunnels established through the HTTP frontend
+ * @param udp UDP flows (a client's address and port) held by the UDP frontend
  */
 public record FrontendCounters(
-    ConnectionCounter tcp, ConnectionCounter http, ConnectionCounter webSocket) {
+    ConnectionCounter tcp,
+    ConnectionCounter http,
+    ConnectionCounter webSocket,
+    ConnectionCounter udp) {
 
   public static FrontendCounters create() {
     return new FrontendCounters(
-        new ConnectionCounter(), new ConnectionCounter(), new ConnectionCounter());
+        new ConnectionCounter(),
+        new ConnectionCounter(),
+        new ConnectionCounter(),
+        new ConnectionCounter());
   }
 
   /** Exposes the inbound counts as {@code roundhouse_connections_*{protocol=...}}. */
@@ -23,5 +30,6 @@ public record FrontendCounters(
     metrics.connections("tcp", tcp);
     metrics.connections("http", http);
     metrics.connections("websocket", webSocket);
+    metrics.connections("udp", udp);
   }
 }

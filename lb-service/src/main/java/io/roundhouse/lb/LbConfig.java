@@ -9,6 +9,7 @@ import io.roundhouse.lb.balance.Strategies;
 import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.lb.http.EdgeConfig;
 import io.roundhouse.lb.limit.LimitsConfig;
+import io.roundhouse.lb.udp.UdpConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.time.Duration;
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  * @param health active checks, outlier detection and slow start of the backends
+ * @param udp the UDP frontend: flows to echo-service
  */
 public record LbConfig(
     String nodeId,
@@ -60,7 +62,8 @@ public record LbConfig(
     EdgeConfig edge,
     MetricsConfig metrics,
     ClusterConfig cluster,
-    HealthConfig health) {
+    HealthConfig health,
+    UdpConfig udp) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_TCP_PORT = 9000;
@@ -110,13 +113,17 @@ public record LbConfig(
     if (health == null) {
       throw new ConfigException("health settings are required");
     }
+    if (udp == null) {
+      throw new ConfigException("UDP settings are required");
+    }
   }
 
   public static LbConfig from(Settings s) {
+    int tcpPort = s.port("LB_TCP_PORT", DEFAULT_TCP_PORT);
     return new LbConfig(
         NodeIds.from(s, "lb"),
         s.host("LB_HOST", DEFAULT_HOST),
-        s.port("LB_TCP_PORT", DEFAULT_TCP_PORT),
+        tcpPort,
         s.port("LB_HTTP_PORT", DEFAULT_HTTP_PORT),
         s.host("LB_ADMIN_HOST", DEFAULT_ADMIN_HOST),
         s.port("LB_ADMIN_PORT", DEFAULT_ADMIN_PORT),
@@ -134,6 +141,7 @@ public record LbConfig(
         EdgeConfig.from(s),
         MetricsConfig.from(s),
         ClusterConfig.from(s),
-        HealthConfig.from(s));
+        HealthConfig.from(s),
+        UdpConfig.from(s, tcpPort));
   }
 }

@@ -13,6 +13,8 @@ import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.WaitQueues;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
+import io.roundhouse.lb.udp.UdpFrontendVerticle;
+import io.roundhouse.lb.udp.UdpMeters;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.registry.ServiceRegistry;
@@ -48,6 +50,7 @@ public final class LbService implements Launcher.Running {
   private final String checks;
   private final Deployed tcp;
   private final Deployed http;
+  private final Deployed udp;
   private final Deployed admin;
   private final Readiness readiness;
   private final Duration shutdownGrace;
@@ -60,6 +63,7 @@ public final class LbService implements Launcher.Running {
     this.checks = parts.checks();
     this.tcp = parts.tcp();
     this.http = parts.http();
+    this.udp = parts.udp();
     this.admin = admin;
     this.readiness = parts.readiness();
     this.shutdownGrace = parts.config().shutdownGrace();
@@ -75,23 +79,34 @@ public final class LbService implements Launcher.Running {
       ServiceRegistry.Watch watch,
       String checks,
       Deployed tcp,
-      Deployed http) {
+      Deployed http,
+      Deployed udp) {
 
     Parts with(ServiceRegistry.Watch w) {
-      return new Parts(node, config, directory, readiness, statsConsumer, w, checks, tcp, http);
+      return new Parts(
+          node, config, directory, readiness, statsConsumer, w, checks, tcp, http, udp);
     }
 
     /** The health checker's deployment id, or null when checks are off. */
     Parts withChecks(String id) {
-      return new Parts(node, config, directory, readiness, statsConsumer, watch, id, tcp, http);
+      return new Parts(
+          node, config, directory, readiness, statsConsumer, watch, id, tcp, http, udp);
     }
 
     Parts withTcp(Deployed d) {
-      return new Parts(node, config, directory, readiness, statsConsumer, watch, checks, d, http);
+      return new Parts(
+          node, config, directory, readiness, statsConsumer, watch, checks, d, http, udp);
     }
 
     Parts withHttp(Deployed d) {
-      return new Parts(node, config, directory, readiness, statsConsumer, watch, checks, tcp, d);
+      return new Parts(
+          node, config, directory, readiness, statsConsumer, watch, checks, tcp, d, udp);
+    }
+
+    /** The UDP frontend, or null when it is off. */
+    Parts withUdp(Deployed d) {
+      return new Parts(
+          node, config, directory, readiness, statsConsumer, watch, checks, tcp, http, d);
     }
   }
 
@@ -122,7 +137,7 @@ public final class LbService implements Launcher.Running {
             .<JsonObject>consumer(NodeStats.ADDRESS)
             .handler(m -> directory.report(NodeStats.fromJson(m.body())));
     Parts parts =
-        new Parts(node, config, directory, readiness, statsConsumer, null, null, null, null);
+        new Parts(node, config, directory, readiness, statsConsumer, null, null, null, null, null);
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
     return statsConsumer
         .completion()
@@ -150,6 +165,7 @@ public final class LbService implements Launcher.Running {
                             new HttpFrontendVerticle(
                                 config, port, connector, counters, errors, limits, rejections))
                     .map(p::withHttp))
+        .compose(p -> startUdp(node, config, connector, counters).map(p::withUdp))
         .compose(
             p ->
                 ScaledDeployment.deploy(
@@ -190,6 +206,23 @@ public final class LbService implements Launcher.Running {
     };
   }
 
+  /** One UDP frontend verticle (a flow table is per socket), or none when {@code LB_UDP} is off. */
+  private static Future<Deployed> startUdp(
+      ClusterNode node, LbConfig config, BackendConnector connector, FrontendCounters counters) {
+    if (!config.udp().enabled()) {
+      LOG.info("The UDP frontend is off (LB_UDP)");
+      return Future.succeededFuture(null);
+    }
+    UdpMeters meters = new UdpMeters(node.metrics().registry());
+    return ScaledDeployment.deploy(
+        node.vertx(),
+        config.udp().port(),
+        1,
+        port ->
+            new UdpFrontendVerticle(
+                config.udp(), config.host(), port, connector, meters, counters.udp()));
+  }
+
   private static Future<String> startChecks(
       ClusterNode node, LbConfig config, BackendDirectory directory) {
     if (!config.health().checks()) {
@@ -203,13 +236,14 @@ public final class LbService implements Launcher.Running {
   private void serving(LbConfig config) {
     readiness.serving();
     LOG.info(
-        "lb-service {} listening: TCP {}:{}, HTTP {}:{}, admin {}:{}"
+        "lb-service {} listening: TCP {}:{}, HTTP {}:{}, UDP {}, admin {}:{}"
             + " (strategy {}, {} event loops per port)",
         node.nodeId(),
         config.host(),
         tcp.port(),
         config.host(),
         http.port(),
+        udp == null ? "off" : config.host() + ":" + udp.port(),
         config.adminHost(),
         admin.port(),
         config.strategy(),
@@ -232,6 +266,11 @@ public final class LbService implements Launcher.Running {
     return http.port();
   }
 
+  /** The UDP frontend's port, or -1 when it is off. */
+  public int udpPort() {
+    return udp == null ? -1 : udp.port();
+  }
+
   public int adminPort() {
     return admin.port();
   }
@@ -243,7 +282,9 @@ public final class LbService implements Launcher.Running {
 
   @Override
   public Map<String, Integer> ports() {
-    return Map.of("tcp", tcpPort(), "http", httpPort(), "admin", adminPort());
+    return udp == null
+        ? Map.of("tcp", tcpPort(), "http", httpPort(), "admin", adminPort())
+        : Map.of("tcp", tcpPort(), "http", httpPort(), "udp", udpPort(), "admin", adminPort());
   }
 
   @Override
@@ -259,7 +300,8 @@ public final class LbService implements Launcher.Running {
   @Override
   public Future<Void> stop() {
     readiness.stopping();
-    return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()))
+    Future<Void> udpStopped = udp == null ? Future.succeededFuture() : udp.undeploy(node.vertx());
+    return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()), udpStopped)
         .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
         .eventually(this::stopChecks)

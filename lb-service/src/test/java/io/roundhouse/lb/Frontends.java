@@ -13,6 +13,8 @@ import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
+import io.roundhouse.lb.udp.UdpFrontendVerticle;
+import io.roundhouse.lb.udp.UdpMeters;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.ScaledDeployment;
@@ -48,6 +50,7 @@ final class Frontends implements AutoCloseable {
 
   private final int tcpPort;
   private final int httpPort;
+  private final int udpPort;
 
   /** Starts both frontends on 127.0.0.1, port 0, with {@code LB_*} settings on top of defaults. */
   Frontends(Map<String, String> settings) {
@@ -69,7 +72,7 @@ final class Frontends implements AutoCloseable {
                 .build();
     Map<String, String> env = new HashMap<>(Map.of("LB_HOST", "127.0.0.1", "LB_INSTANCES", "1"));
     env.putAll(settings);
-    env.putAll(Map.of("LB_TCP_PORT", "0", "LB_HTTP_PORT", "0"));
+    env.putAll(Map.of("LB_TCP_PORT", "0", "LB_HTTP_PORT", "0", "LB_UDP_PORT", "0"));
     LbConfig config = LbConfig.from(Settings.of(env));
     limits =
         new Limits(
@@ -100,6 +103,24 @@ final class Frontends implements AutoCloseable {
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();
+    udpPort =
+        !config.udp().enabled()
+            ? -1
+            : ScaledDeployment.deploy(
+                    vertx,
+                    0,
+                    1,
+                    port ->
+                        new UdpFrontendVerticle(
+                            config.udp(),
+                            config.host(),
+                            port,
+                            connector,
+                            new UdpMeters(registry),
+                            counters.udp()))
+                .timeout(30, TimeUnit.SECONDS)
+                .await()
+                .port();
   }
 
   Frontends() {
@@ -112,6 +133,17 @@ final class Frontends implements AutoCloseable {
 
   int httpPort() {
     return httpPort;
+  }
+
+  /** The UDP frontend's port; -1 with {@code LB_UDP=false}. */
+  int udpPort() {
+    return udpPort;
+  }
+
+  /** A meter's count in the balancer's registry, 0 when it was never registered. */
+  double counted(String name, String... tags) {
+    var counter = registry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   /**

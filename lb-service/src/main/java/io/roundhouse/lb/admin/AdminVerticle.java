@@ -99,6 +99,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
         .put("tcp", counts(counters.tcp()))
         .put("http", counts(counters.http()))
         .put("webSocket", counts(counters.webSocket()))
+        .put("udp", counts(counters.udp()))
         .put("limits", LimitsView.render(limits));
   }
 

@@ -50,6 +50,14 @@ public final class OutboundDialer {
   }
 
   public Future<ChannelSplice.Leg> dial(ServiceInstance backend) {
+    return resolve(vertx, backend).compose(this::connect);
+  }
+
+  /**
+   * The backend's socket address: at once for an address literal, else from Vert.x's resolver,
+   * never on the event loop.
+   */
+  public static Future<InetSocketAddress> resolve(VertxInternal vertx, ServiceInstance backend) {
     byte[] literal = NetUtil.createByteArrayFromIpAddressString(backend.host());
     Future<InetAddress> address;
     try {
@@ -60,7 +68,7 @@ public final class OutboundDialer {
     } catch (UnknownHostException impossible) {
       return Future.failedFuture(impossible);
     }
-    return address.compose(a -> connect(new InetSocketAddress(a, backend.port())));
+    return address.map(a -> new InetSocketAddress(a, backend.port()));
   }
 
   private Future<ChannelSplice.Leg> connect(InetSocketAddress target) {
