@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running echo-service on a cluster node: admin port, echo listeners, registry entry, published
- * counts.
+ * A running echo-service on a cluster node: admin port, TCP echo listeners, UDP echo socket,
+ * registry entry, published counts.
  */
 public final class EchoService implements Launcher.Running {
 
@@ -22,7 +22,9 @@ public final class EchoService implements Launcher.Running {
 
   private final ClusterNode node;
   private final BackendRuntime runtime;
+  private final UdpEcho udp;
   private final ConnectionCounter counter;
+  private final UdpCounters udpCounters;
   private final Readiness readiness;
   private final EchoAdminVerticle admin;
   private final String adminDeployment;
@@ -31,23 +33,31 @@ public final class EchoService implements Launcher.Running {
   private EchoService(
       ClusterNode node,
       BackendRuntime runtime,
+      UdpEcho udp,
       ConnectionCounter counter,
+      UdpCounters udpCounters,
       Readiness readiness,
       EchoAdminVerticle admin,
       String adminDeployment,
       Duration shutdownGrace) {
     this.node = node;
     this.runtime = runtime;
+    this.udp = udp;
     this.counter = counter;
+    this.udpCounters = udpCounters;
     this.readiness = readiness;
     this.admin = admin;
     this.adminDeployment = adminDeployment;
     this.shutdownGrace = shutdownGrace;
   }
 
-  /** The admin port comes up first, so probes answer (not ready) while the node registers. */
+  /**
+   * The admin port comes up first, so probes answer (not ready) while the node registers; the UDP
+   * echo binds once the TCP echo has its port, whose number it shares.
+   */
   public static Future<EchoService> start(ClusterNode node, EchoConfig config) {
     ConnectionCounter counter = new ConnectionCounter();
+    UdpCounters udpCounters = new UdpCounters();
     Readiness readiness = Readiness.ofBackend(node);
     EchoAdminVerticle admin = new EchoAdminVerticle(config, readiness, node.metrics());
     BackendRuntime.Spec spec =
@@ -69,28 +79,42 @@ public final class EchoService implements Launcher.Running {
                   admin.actualPort());
               return BackendRuntime.start(
                       node, spec, counter, port -> new EchoVerticle(config, port, counter))
+                  .compose(
+                      runtime ->
+                          UdpEcho.start(node, config, runtime.port(), udpCounters)
+                              .recover(e -> runtime.stop().transform(ar -> Future.failedFuture(e)))
+                              .map(
+                                  udp ->
+                                      new EchoService(
+                                          node,
+                                          runtime,
+                                          udp,
+                                          counter,
+                                          udpCounters,
+                                          readiness,
+                                          admin,
+                                          adminDeployment,
+                                          config.shutdownGrace())))
                   .recover(
                       e ->
                           node.vertx()
                               .undeploy(adminDeployment)
                               .transform(ar -> Future.failedFuture(e)))
-                  .map(
-                      runtime -> {
-                        readiness.serving();
-                        return new EchoService(
-                            node,
-                            runtime,
-                            counter,
-                            readiness,
-                            admin,
-                            adminDeployment,
-                            config.shutdownGrace());
-                      });
+                  .onSuccess(service -> readiness.serving());
             });
   }
 
   public int port() {
     return runtime.port();
+  }
+
+  /** The UDP echo's port: the TCP echo's number, unless that UDP port was taken (port 0 only). */
+  public int udpPort() {
+    return udp.port();
+  }
+
+  public UdpCounters udpCounters() {
+    return udpCounters;
   }
 
   public int adminPort() {
@@ -108,7 +132,7 @@ public final class EchoService implements Launcher.Running {
 
   @Override
   public Map<String, Integer> ports() {
-    return Map.of("tcp", port(), "admin", adminPort());
+    return Map.of("tcp", port(), "udp", udpPort(), "admin", adminPort());
   }
 
   @Override
@@ -116,10 +140,16 @@ public final class EchoService implements Launcher.Running {
     return shutdownGrace;
   }
 
-  /** Reports not ready, deregisters so no new connections arrive, closes the listeners. */
+  /**
+   * Reports not ready, deregisters so no new connections arrive, closes the TCP listeners (open
+   * connections get the grace), then the UDP socket, which echoes until then.
+   */
   @Override
   public Future<Void> stop() {
     readiness.stopping();
-    return runtime.stop().eventually(() -> node.vertx().undeploy(adminDeployment));
+    return runtime
+        .stop()
+        .eventually(udp::stop)
+        .eventually(() -> node.vertx().undeploy(adminDeployment));
   }
 }
