@@ -78,7 +78,11 @@ public final class EchoService implements Launcher.Running {
                   config.adminHost(),
                   admin.actualPort());
               return BackendRuntime.start(
-                      node, spec, counter, port -> new EchoVerticle(config, port, counter))
+                      node,
+                      spec,
+                      counter,
+                      udpCounters::snapshot,
+                      port -> new EchoVerticle(config, port, counter))
                   .compose(
                       runtime ->
                           UdpEcho.start(node, config, runtime.port(), udpCounters)

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roundhouse.stats.DatagramStats;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -120,6 +121,17 @@ public final class UdpCounters {
 
   public long peersEvicted() {
     return peersEvicted.get();
+  }
+
+  /** The counts as published to the cluster ({@code NodeStats.udp}). */
+  public DatagramStats snapshot() {
+    return new DatagramStats(
+        datagramsIn(),
+        datagramsOut(),
+        bytesIn(),
+        bytesOut(),
+        oversizedDropped() + emptyDropped() + sendFailures(),
+        peersActive());
   }
 
   /** Registers the meters reading these counts; the caller removes them when the socket goes. */
