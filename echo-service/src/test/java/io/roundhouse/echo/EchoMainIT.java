@@ -104,6 +104,20 @@ class EchoMainIT {
     }
   }
 
+  private static void assertEchoesUdp(ServiceInstance instance) throws IOException {
+    try (java.net.DatagramSocket socket =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      socket.setSoTimeout(30_000);
+      byte[] hello = "hello udp".getBytes();
+      socket.send(
+          new java.net.DatagramPacket(
+              hello, hello.length, InetAddress.getByName(instance.host()), instance.port()));
+      java.net.DatagramPacket echoed = new java.net.DatagramPacket(new byte[64], 64);
+      socket.receive(echoed);
+      assertThat(new String(echoed.getData(), 0, echoed.getLength())).isEqualTo("hello udp");
+    }
+  }
+
   @Test
   void shouldExitWithStatusTwoNamingTheSettingWhenConfigurationIsInvalid() throws Exception {
     ServiceProcess process = launch("echo-bad", Map.of("ECHO_PORT", "seventy"));
@@ -136,7 +150,10 @@ class EchoMainIT {
 
     Eventually.until(
         "the process registers", () -> watcher.live(NODE_ID).isPresent(), process::log);
-    assertEchoes(watcher.live(NODE_ID).orElseThrow());
+    ServiceInstance instance = watcher.live(NODE_ID).orElseThrow();
+    assertEchoes(instance);
+    assertThat(process.awaitPort("udp", EXIT)).as("UDP on the TCP port").isEqualTo(instance.port());
+    assertEchoesUdp(instance);
 
     process.terminate(); // SIGTERM: the orderly stop
 
