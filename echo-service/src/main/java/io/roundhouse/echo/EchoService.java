@@ -9,6 +9,7 @@ import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,8 @@ public final class EchoService implements Launcher.Running {
   }
 
   /**
-   * The admin port comes up first, so probes answer (not ready) while the node registers; the UDP
-   * echo binds once the TCP echo has its port, whose number it shares.
+   * The admin port comes up first, so probes answer (not ready) while the node registers; then the
+   * TCP and UDP echoes on one port number ({@link #listen}).
    */
   public static Future<EchoService> start(ClusterNode node, EchoConfig config) {
     ConnectionCounter counter = new ConnectionCounter();
@@ -77,28 +78,19 @@ public final class EchoService implements Launcher.Running {
                   node.nodeId(),
                   config.adminHost(),
                   admin.actualPort());
-              return BackendRuntime.start(
-                      node,
-                      spec,
-                      counter,
-                      udpCounters::snapshot,
-                      port -> new EchoVerticle(config, port, counter))
-                  .compose(
-                      runtime ->
-                          UdpEcho.start(node, config, runtime.port(), udpCounters)
-                              .recover(e -> runtime.stop().transform(ar -> Future.failedFuture(e)))
-                              .map(
-                                  udp ->
-                                      new EchoService(
-                                          node,
-                                          runtime,
-                                          udp,
-                                          counter,
-                                          udpCounters,
-                                          readiness,
-                                          admin,
-                                          adminDeployment,
-                                          config.shutdownGrace())))
+              return listen(node, config, spec, counter, udpCounters)
+                  .map(
+                      listeners ->
+                          new EchoService(
+                              node,
+                              listeners.runtime(),
+                              listeners.udp(),
+                              counter,
+                              udpCounters,
+                              readiness,
+                              admin,
+                              adminDeployment,
+                              config.shutdownGrace()))
                   .recover(
                       e ->
                           node.vertx()
@@ -106,6 +98,36 @@ public final class EchoService implements Launcher.Running {
                               .transform(ar -> Future.failedFuture(e)))
                   .onSuccess(service -> readiness.serving());
             });
+  }
+
+  private record Listeners(BackendRuntime runtime, UdpEcho udp) {}
+
+  /**
+   * Binds TCP and UDP, registering once TCP listens (BackendRuntime). A fixed port binds UDP first,
+   * so a taken UDP port fails the start before the node registers; with port 0, TCP picks and UDP
+   * takes its number, or a free one, so it does not fail for a taken port.
+   */
+  private static Future<Listeners> listen(
+      ClusterNode node,
+      EchoConfig config,
+      BackendRuntime.Spec spec,
+      ConnectionCounter counter,
+      UdpCounters udpCounters) {
+    IntFunction<EchoVerticle> tcp = port -> new EchoVerticle(config, port, counter);
+    if (config.port() != 0) {
+      return UdpEcho.start(node, config, config.port(), udpCounters)
+          .compose(
+              udp ->
+                  BackendRuntime.start(node, spec, counter, udpCounters::snapshot, tcp)
+                      .recover(e -> udp.stop().transform(ar -> Future.failedFuture(e)))
+                      .map(runtime -> new Listeners(runtime, udp)));
+    }
+    return BackendRuntime.start(node, spec, counter, udpCounters::snapshot, tcp)
+        .compose(
+            runtime ->
+                UdpEcho.start(node, config, runtime.port(), udpCounters)
+                    .recover(e -> runtime.stop().transform(ar -> Future.failedFuture(e)))
+                    .map(udp -> new Listeners(runtime, udp)));
   }
 
   public int port() {

@@ -29,7 +29,7 @@ final class UdpEcho {
   }
 
   /**
-   * @param tcpPort the port the TCP echo bound
+   * @param tcpPort the TCP echo's port: the configured one, or with port 0 the one it bound
    */
   static Future<UdpEcho> start(
       ClusterNode node, EchoConfig config, int tcpPort, UdpCounters counters) {

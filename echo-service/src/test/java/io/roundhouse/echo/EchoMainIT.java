@@ -143,6 +143,24 @@ class EchoMainIT {
   }
 
   @Test
+  void shouldExitWithStatusOneNamingThePortWhenUdpPortIsTaken() throws Exception {
+    TestCluster cluster = TestCluster.create();
+    try (java.net.DatagramSocket taken =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = new HashMap<>(settingsOn(cluster));
+      env.put("ECHO_PORT", String.valueOf(taken.getLocalPort())); // its TCP twin is free
+
+      ServiceProcess process = launch(NODE_ID, env);
+
+      assertThat(process.awaitExit(EXIT)).isEqualTo(1);
+      assertThat(process.log())
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .as("failed before registering")
+          .doesNotContain("Registering");
+    }
+  }
+
+  @Test
   void shouldRegisterThenDeregisterAndExitWhenStartedAndSentSigterm() throws Exception {
     TestCluster cluster = TestCluster.create();
     RecordingRegistryListener watcher = observe(cluster);
