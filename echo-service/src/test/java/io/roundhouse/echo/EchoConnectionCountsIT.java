@@ -36,7 +36,7 @@ class EchoConnectionCountsIT {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10))
+                    .timeout(Duration.ofSeconds(30)) // a bound on a busy two-core box, not a target
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(status);

@@ -70,7 +70,7 @@ class EchoUdpIT {
             .send(
                 HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + service.adminPort() + "/metrics"))
-                    .timeout(Duration.ofSeconds(10))
+                    .timeout(Duration.ofSeconds(30)) // a bound on a busy two-core box, not a target
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
