@@ -5,8 +5,10 @@ import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.registry.ServiceRegistry;
 import io.roundhouse.stats.ConnectionCounter;
+import io.roundhouse.stats.DatagramStats;
 import io.roundhouse.stats.StatsPublisher;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /** A backend's presence in the cluster: its registry entry and its published counts. */
 public final class Announcement {
@@ -25,10 +27,22 @@ public final class Announcement {
    */
   public static Future<Announcement> announce(
       ClusterNode node, String service, String host, int port, ConnectionCounter counter) {
+    return announce(node, service, host, port, counter, () -> null);
+  }
+
+  /** As {@link #announce(ClusterNode, String, String, int, ConnectionCounter)}, with UDP counts. */
+  public static Future<Announcement> announce(
+      ClusterNode node,
+      String service,
+      String host,
+      int port,
+      ConnectionCounter counter,
+      Supplier<DatagramStats> udp) {
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
     ServiceInstance instance =
         new ServiceInstance(node.nodeId(), service, host, port, node.memberId());
-    StatsPublisher publisher = new StatsPublisher(node.vertx(), node.nodeId(), service, counter);
+    StatsPublisher publisher =
+        new StatsPublisher(node.vertx(), node.nodeId(), service, counter, udp);
     return registry
         .announce(instance, node.membership().registryRefresh())
         .map(

@@ -3,9 +3,11 @@ package io.roundhouse.runtime;
 import io.micrometer.core.instrument.Meter;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.stats.ConnectionCounter;
+import io.roundhouse.stats.DatagramStats;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,19 @@ public final class BackendRuntime {
       Spec spec,
       ConnectionCounter counter,
       IntFunction<? extends Listener> listeners) {
+    return start(node, spec, counter, () -> null, listeners);
+  }
+
+  /**
+   * As {@link #start(ClusterNode, Spec, ConnectionCounter, IntFunction)}, publishing {@code udp}'s
+   * counts beside the connections.
+   */
+  public static Future<BackendRuntime> start(
+      ClusterNode node,
+      Spec spec,
+      ConnectionCounter counter,
+      Supplier<DatagramStats> udp,
+      IntFunction<? extends Listener> listeners) {
     return ScaledDeployment.deploy(node.vertx(), spec.port(), spec.instances(), listeners)
         .compose(
             deployed -> {
@@ -67,7 +82,7 @@ public final class BackendRuntime {
                   deployed.port(),
                   spec.instances());
               return Announcement.announce(
-                      node, spec.service(), spec.advertisedHost(), deployed.port(), counter)
+                      node, spec.service(), spec.advertisedHost(), deployed.port(), counter, udp)
                   .recover(
                       e -> {
                         node.metrics().remove(meters);

@@ -1,8 +1,12 @@
 package io.roundhouse.stats;
 
 import io.vertx.core.Vertx;
+import java.util.function.Supplier;
 
-/** Publishes a node's connection counts to the cluster at a fixed interval. */
+/**
+ * Publishes a node's connection counts (and its UDP counts, if it has a UDP socket) to the cluster
+ * at a fixed interval.
+ */
 public final class StatsPublisher {
 
   public static final long DEFAULT_INTERVAL_MS = 500;
@@ -11,13 +15,27 @@ public final class StatsPublisher {
   private final String nodeId;
   private final String service;
   private final ConnectionCounter counter;
+  private final Supplier<DatagramStats> udp;
   private long timerId = -1;
 
   public StatsPublisher(Vertx vertx, String nodeId, String service, ConnectionCounter counter) {
+    this(vertx, nodeId, service, counter, () -> null);
+  }
+
+  /**
+   * @param udp the UDP counts to publish beside the connections; null from it publishes none
+   */
+  public StatsPublisher(
+      Vertx vertx,
+      String nodeId,
+      String service,
+      ConnectionCounter counter,
+      Supplier<DatagramStats> udp) {
     this.vertx = vertx;
     this.nodeId = nodeId;
     this.service = service;
     this.counter = counter;
+    this.udp = udp;
   }
 
   public void start(long intervalMs) {
@@ -33,7 +51,7 @@ public final class StatsPublisher {
   }
 
   public void publish() {
-    NodeStats stats = new NodeStats(nodeId, service, counter.active(), counter.total());
+    NodeStats stats = new NodeStats(nodeId, service, counter.active(), counter.total(), udp.get());
     vertx.eventBus().publish(NodeStats.ADDRESS, stats.toJson());
   }
 }

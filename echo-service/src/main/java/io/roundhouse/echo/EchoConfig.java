@@ -8,6 +8,7 @@ import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Launcher;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * echo-service settings.
@@ -21,6 +22,7 @@ import java.time.Duration;
  * @param adminHost the address the admin port (health, metrics) binds to
  * @param adminPort the admin port, 0 to pick one
  * @param shutdownGrace how long open connections may finish after SIGTERM before they are closed
+ * @param udp the UDP echo on the same port number
  * @param metrics what the node measures beyond its connections
  * @param cluster how to join the cluster
  */
@@ -34,6 +36,7 @@ public record EchoConfig(
     String adminHost,
     int adminPort,
     Duration shutdownGrace,
+    UdpEchoConfig udp,
     MetricsConfig metrics,
     ClusterConfig cluster) {
 
@@ -52,6 +55,7 @@ public record EchoConfig(
     Checks.notBlank("ECHO_ADMIN_HOST", adminHost);
     Checks.port("ECHO_ADMIN_PORT", adminPort);
     Checks.nonNegative("SHUTDOWN_GRACE", shutdownGrace);
+    Objects.requireNonNull(udp, "udp");
   }
 
   public static EchoConfig from(Settings s) {
@@ -67,6 +71,7 @@ public record EchoConfig(
         s.host("ECHO_ADMIN_HOST", host),
         s.port("ECHO_ADMIN_PORT", DEFAULT_ADMIN_PORT),
         s.duration("SHUTDOWN_GRACE", Launcher.DEFAULT_SHUTDOWN_GRACE),
+        UdpEchoConfig.from(s),
         MetricsConfig.from(s),
         cluster);
   }

@@ -28,6 +28,9 @@ class EchoConfigTest {
     assertThat(c.adminHost()).isEqualTo("127.0.0.1");
     assertThat(c.adminPort()).isEqualTo(7080);
     assertThat(c.nodeId()).isEqualTo("echo-" + ProcessHandle.current().pid());
+    assertThat(c.udp().maxDatagram()).isEqualTo(65_507);
+    assertThat(c.udp().peerIdle()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.udp().maxPeers()).isEqualTo(10_000);
     assertThat(c.cluster()).isEqualTo(ClusterConfig.from(Settings.of(Map.of())));
   }
 
@@ -53,6 +56,19 @@ class EchoConfigTest {
     assertThat(c.adminHost()).isEqualTo("0.0.0.0");
     assertThat(c.adminPort()).isZero();
     assertThat(c.cluster().clusterName()).isEqualTo("prod");
+  }
+
+  @Test
+  void shouldReadUdpSettingsWhenSet() {
+    EchoConfig c =
+        EchoConfig.from(
+            Settings.of(
+                Map.of(
+                    "ECHO_UDP_MAX_DATAGRAM", "1472",
+                    "ECHO_UDP_PEER_IDLE", "5m",
+                    "ECHO_UDP_MAX_PEERS", "500")));
+
+    assertThat(c.udp()).isEqualTo(new UdpEchoConfig(1472, Duration.ofMinutes(5), 500));
   }
 
   @ParameterizedTest
@@ -85,6 +101,12 @@ class EchoConfigTest {
     "ECHO_IDLE_TIMEOUT,soon",
     "ECHO_ADMIN_PORT,-1",
     "ECHO_HOST,no_such_host!",
+    "ECHO_UDP_MAX_DATAGRAM,0",
+    "ECHO_UDP_MAX_DATAGRAM,65508",
+    "ECHO_UDP_MAX_DATAGRAM,big",
+    "ECHO_UDP_PEER_IDLE,-5s",
+    "ECHO_UDP_MAX_PEERS,0",
+    "ECHO_UDP_MAX_PEERS,1000001",
     "CLUSTER_MODE,swarm"
   })
   void shouldFailNamingSettingWhenValueIsInvalid(String key, String value) {
@@ -112,9 +134,28 @@ class EchoConfigTest {
                     "127.0.0.1",
                     0,
                     Duration.ofSeconds(20),
+                    UdpEchoConfig.DEFAULT,
                     MetricsConfig.DEFAULT,
                     cluster))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("ECHO_IDLE_TIMEOUT");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "0,60,10,ECHO_UDP_MAX_DATAGRAM",
+    "65508,60,10,ECHO_UDP_MAX_DATAGRAM",
+    "512,0,10,ECHO_UDP_PEER_IDLE",
+    "512,-1,10,ECHO_UDP_PEER_IDLE",
+    "512,60,0,ECHO_UDP_MAX_PEERS",
+    "512,60,1000001,ECHO_UDP_MAX_PEERS"
+  })
+  void shouldRejectUdpSettingWhenBuiltDirectlyOutOfRange(
+      int maxDatagram, long idleSeconds, int maxPeers, String setting) {
+    Duration peerIdle = Duration.ofSeconds(idleSeconds);
+
+    assertThatThrownBy(() -> new UdpEchoConfig(maxDatagram, peerIdle, maxPeers))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(setting);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.DatagramStats;
 import io.roundhouse.stats.NodeStats;
 import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.PrometheusText;
@@ -35,7 +36,7 @@ class EchoConnectionCountsIT {
         HttpClient.newHttpClient()
             .send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(10))
+                    .timeout(Duration.ofSeconds(30)) // a bound on a busy two-core box, not a target
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(path).isEqualTo(status);
@@ -112,14 +113,16 @@ class EchoConnectionCountsIT {
 
       Eventually.until(
           "the observer sees one active connection",
-          () -> seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 1, 1)),
+          () ->
+              seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 1, 1, DatagramStats.NONE)),
           () -> seen);
 
       socket.close();
 
       Eventually.until(
           "the observer sees the connection gone",
-          () -> seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 0, 1)),
+          () ->
+              seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 0, 1, DatagramStats.NONE)),
           () -> seen);
     } finally {
       consumer.unregister().await();

@@ -110,17 +110,23 @@ final class EchoFixture
 
   /** Starts an echo-service on loopback, port 0, with this idle timeout ("0": none). */
   EchoService start(String idleTimeout) {
+    return start(Map.of("ECHO_IDLE_TIMEOUT", idleTimeout));
+  }
+
+  /** Starts an echo-service on loopback, port 0, no idle timeout, with these settings on top. */
+  EchoService start(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("NODE_ID", NODE_ID);
     env.put("ECHO_HOST", "127.0.0.1");
     env.put("ECHO_PORT", "0");
     env.put("ECHO_INSTANCES", "2");
-    env.put("ECHO_IDLE_TIMEOUT", idleTimeout);
+    env.put("ECHO_IDLE_TIMEOUT", "0");
     env.put("ECHO_ADMIN_PORT", "0");
     env.put("SHUTDOWN_GRACE", "1s");
     env.put("CLUSTER_NAME", cluster.config().clusterName());
     env.put("CLUSTER_PORT", String.valueOf(cluster.config().port()));
     env.put("CLUSTER_PORT_COUNT", String.valueOf(cluster.config().portCount()));
+    env.putAll(settings);
     EchoConfig config = EchoConfig.from(Settings.of(env));
     assertThat(config.cluster()).isEqualTo(cluster.config());
     EchoService service = EchoService.start(echoNode, config).await();
@@ -129,7 +135,7 @@ final class EchoFixture
   }
 
   EchoService start() {
-    return start("0");
+    return start(Map.of());
   }
 
   /** An unconnected socket, closed after the test: set its buffer sizes, then connect it. */

@@ -104,6 +104,20 @@ class EchoMainIT {
     }
   }
 
+  private static void assertEchoesUdp(ServiceInstance instance) throws IOException {
+    try (java.net.DatagramSocket socket =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      socket.setSoTimeout(30_000);
+      byte[] hello = "hello udp".getBytes();
+      socket.send(
+          new java.net.DatagramPacket(
+              hello, hello.length, InetAddress.getByName(instance.host()), instance.port()));
+      java.net.DatagramPacket echoed = new java.net.DatagramPacket(new byte[64], 64);
+      socket.receive(echoed);
+      assertThat(new String(echoed.getData(), 0, echoed.getLength())).isEqualTo("hello udp");
+    }
+  }
+
   @Test
   void shouldExitWithStatusTwoNamingTheSettingWhenConfigurationIsInvalid() throws Exception {
     ServiceProcess process = launch("echo-bad", Map.of("ECHO_PORT", "seventy"));
@@ -129,6 +143,24 @@ class EchoMainIT {
   }
 
   @Test
+  void shouldExitWithStatusOneNamingThePortWhenUdpPortIsTaken() throws Exception {
+    TestCluster cluster = TestCluster.create();
+    try (java.net.DatagramSocket taken =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = new HashMap<>(settingsOn(cluster));
+      env.put("ECHO_PORT", String.valueOf(taken.getLocalPort())); // its TCP twin is free
+
+      ServiceProcess process = launch(NODE_ID, env);
+
+      assertThat(process.awaitExit(EXIT)).isEqualTo(1);
+      assertThat(process.log())
+          .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .as("failed before registering")
+          .doesNotContain("Registering");
+    }
+  }
+
+  @Test
   void shouldRegisterThenDeregisterAndExitWhenStartedAndSentSigterm() throws Exception {
     TestCluster cluster = TestCluster.create();
     RecordingRegistryListener watcher = observe(cluster);
@@ -136,7 +168,10 @@ class EchoMainIT {
 
     Eventually.until(
         "the process registers", () -> watcher.live(NODE_ID).isPresent(), process::log);
-    assertEchoes(watcher.live(NODE_ID).orElseThrow());
+    ServiceInstance instance = watcher.live(NODE_ID).orElseThrow();
+    assertEchoes(instance);
+    assertThat(process.awaitPort("udp", EXIT)).as("UDP on the TCP port").isEqualTo(instance.port());
+    assertEchoesUdp(instance);
 
     process.terminate(); // SIGTERM: the orderly stop
 
