@@ -348,6 +348,7 @@ summary() {
     "(cluster '$CLUSTER_NAME', Hazelcast from 127.0.0.1:$CLUSTER_PORT)"
   echo
   echo "  TCP echo via the LB   127.0.0.1:$LB_TCP_PORT -> echo-service"
+  echo "  UDP echo via the LB   127.0.0.1:$LB_TCP_PORT (udp) -> echo-service, one flow per client port"
   echo "  HTTP/WS via the LB    http://127.0.0.1:$LB_HTTP_PORT -> ws-service: /ws  /ws/room/<name>  /info"
   echo "  Dashboard             http://127.0.0.1:$LB_ADMIN_PORT/"
   echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /metrics"
@@ -364,6 +365,7 @@ summary() {
   echo
   echo "Try:"
   ((echo_count > 0)) && echo "  nc -N 127.0.0.1 $LB_TCP_PORT <<< hello"
+  ((echo_count > 0)) && echo "  echo hello | nc -u -w1 127.0.0.1 $LB_TCP_PORT"
   ((ws_count > 0)) && echo "  curl -s http://127.0.0.1:$LB_HTTP_PORT/info"
   echo "  curl -s http://127.0.0.1:$LB_ADMIN_PORT/api/nodes"
   ((ws_count > 0)) && echo "  npx wscat -c ws://127.0.0.1:$LB_HTTP_PORT/ws"
