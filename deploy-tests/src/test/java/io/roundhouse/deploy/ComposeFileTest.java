@@ -121,7 +121,8 @@ class ComposeFileTest {
     List<String> ports = strings(services(compose).get("lb-service").get("ports"));
     Map<Integer, String> published = new HashMap<>();
     for (String p : ports) {
-      String[] parts = p.split(":");
+      // "9000:9000/udp": the UDP flows on the TCP port's number.
+      String[] parts = p.replaceFirst("/udp$", "").split(":");
       int container = Integer.parseInt(parts[parts.length - 1]);
       String hostIp = parts.length == 3 ? parts[0] : "";
       assertThat(parts[parts.length - 2])

@@ -38,10 +38,21 @@ final class PortChecks {
         }
         Set<Integer> expected = expectedPorts(m, d, c, service.get());
         Set<Integer> declared = new TreeSet<>();
+        Set<Integer> tcp = new TreeSet<>();
         for (ContainerPort p : nonNull(c.getPorts())) {
           declared.add(p.getContainerPort());
-          if (p.getProtocol() != null && !p.getProtocol().equals("TCP")) {
-            problems.add(id(d) + ": port " + p.getContainerPort() + " is not TCP");
+          if (p.getProtocol() == null || p.getProtocol().equals("TCP")) {
+            tcp.add(p.getContainerPort());
+          }
+        }
+        // UDP (echo-service's echo, the balancer's flows) only on the number of a TCP port.
+        for (ContainerPort p : nonNull(c.getPorts())) {
+          String protocol = p.getProtocol() == null ? "TCP" : p.getProtocol();
+          if (protocol.equals("UDP") && !tcp.contains(p.getContainerPort())) {
+            problems.add(
+                id(d) + ": UDP port " + p.getContainerPort() + " has no TCP port beside it");
+          } else if (!protocol.equals("TCP") && !protocol.equals("UDP")) {
+            problems.add(id(d) + ": port " + p.getContainerPort() + " is neither TCP nor UDP");
           }
         }
         if (!declared.equals(expected)) {
