@@ -4,8 +4,9 @@
 # Starts a local cluster (run-local.sh: 1 lb + 3 echo + 3 ws), writes HAProxy and NGINX configs in
 # a temp dir that point at the same echo and ws backends, runs both proxies in the foreground,
 # measures TCP echo round trips, HTTP keep-alive GET /info, WebSocket echo and the memory each
-# proxy spends per held idle connection, round by round, prints one table and appends it to
-# docs/benchmarks.md. Stops only what it started.
+# proxy spends per held idle connection, round by round, prints one table and writes it to
+# docs/benchmarks.md in place of the previous one (which moves to docs/benchmarks-log.md). Stops
+# only what it started.
 set -euo pipefail
 
 usage() {
@@ -31,7 +32,7 @@ Options:
   --hold K         idle connections / tunnels held per proxy, 1-9500 (default 5000)
   --ws-sockets N   WebSockets in the echo load (default 200)
   --warmup D       untimed TCP and HTTP load per proxy before the first round (default 20s; 0 = none)
-  --no-record      print the section only; do not append it to docs/benchmarks.md
+  --no-record      print the section only; do not write it to docs/benchmarks.md
 
 Environment:
   RUN_LOCAL_JAVA_OPTS   JVM options of the backends (default: -Xms256m -Xmx512m -XX:+UseParallelGC
@@ -607,7 +608,20 @@ section=$(
   echo "Ratios within one run are what count on a shared box."
 )
 echo "$section"
+# docs/benchmarks.md holds the latest comparison between two markers; the one it replaces moves to
+# the end of docs/benchmarks-log.md, the history.
 if ((record)); then
-  echo "$section" >>docs/benchmarks.md
-  log "appended to docs/benchmarks.md"
+  begin='<!-- compare:begin -->' end='<!-- compare:end -->'
+  grep -qF "$begin" docs/benchmarks.md && grep -qF "$end" docs/benchmarks.md ||
+    die "docs/benchmarks.md has no $begin ... $end block to replace"
+  awk -v b="$begin" -v e="$end" '$0 == b { inside = 1; next } $0 == e { inside = 0; next } inside' \
+    docs/benchmarks.md >"$tmp/previous.md"
+  [[ -s $tmp/previous.md ]] && cat "$tmp/previous.md" >>docs/benchmarks-log.md
+  printf '%s\n' "$section" >"$tmp/section.md"
+  awk -v b="$begin" -v e="$end" -v f="$tmp/section.md" '
+    $0 == b { print; while ((getline line < f) > 0) print line; skip = 1; next }
+    $0 == e { skip = 0 }
+    !skip' docs/benchmarks.md >"$tmp/benchmarks.md"
+  cp "$tmp/benchmarks.md" docs/benchmarks.md
+  log "wrote docs/benchmarks.md (the previous comparison moved to docs/benchmarks-log.md)"
 fi

@@ -9,7 +9,7 @@
 # SIGSTOPs echo-2 and ws-2 for a while, and, as root, cuts off one more echo node that it runs in a
 # network namespace of its own. Prints the failed new connections, the requests that waited longer
 # than the health-check interval and the bytes lost in completed streams, appends them to
-# docs/benchmarks.md, and stops everything it started. See docs/TESTING.md#fault-script.
+# docs/benchmarks-log.md, and stops everything it started. See docs/TESTING.md#fault-script.
 #
 # Exits 0 when it measured (whatever the figures), non-zero when the script itself broke.
 set -euo pipefail
@@ -32,7 +32,7 @@ Usage: bench/fault.sh [options]
   --ws-rate N        new WebSockets per second (default 10)
   --no-partition     skip the partition (it needs root, ip netns, iptables and ss; skipped
                      without them)
-  --no-record        print the result, do not append it to docs/benchmarks.md
+  --no-record        print the result, do not append it to docs/benchmarks-log.md
   -h, --help         this text
 
 Needs the shaded jars: ./mvnw -B -ntp -o -q -DskipTests package. Logs: .run-local/fault/.
@@ -601,7 +601,7 @@ section=$(
 echo
 echo "$section"
 if ((record)); then
-  printf '\n%s\n' "$section" >>docs/benchmarks.md
+  printf '\n%s\n' "$section" >>docs/benchmarks-log.md
   echo
-  echo "fault: appended to docs/benchmarks.md"
+  echo "fault: appended to docs/benchmarks-log.md"
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # HTTP keep-alive throughput and latency through the balancer versus straight to one backend.
 # Starts its own local cluster (1 lb + 3 ws) with run-local.sh, runs wrk against both paths for a
-# fixed time on loopback, appends the results to docs/benchmarks.md, and stops what it started.
+# fixed time on loopback, appends the results to docs/benchmarks-log.md, and stops what it started.
 #
 #   bench/http-bench.sh [--duration 15s] [--connections 64]
 #
@@ -62,4 +62,4 @@ rows=$(
   echo "| path | req/s | p50 | p99 |"
   echo "|---|---|---|---|"
   echo "$rows"
-} | tee -a docs/benchmarks.md
+} | tee -a docs/benchmarks-log.md

@@ -2,7 +2,7 @@
 # How many WebSocket tunnels one balancer process holds, and what each costs it.
 # Starts its own local cluster (1 lb + 3 ws) with run-local.sh, opens COUNT WebSockets through the
 # balancer (200 handshakes at a time), echoes once on each, records the balancer's RSS and fds
-# while they are held and after they all closed, appends the result to docs/benchmarks.md, and
+# while they are held and after they all closed, appends the result to docs/benchmarks-log.md, and
 # stops what it started.
 #
 #   bench/ws-hold.sh [--count 9500]
@@ -45,5 +45,5 @@ echo "$row"
   echo "| tunnels opened | held (LB count) | time to open | per node | LB fds idle → held → after close | LB RSS idle → held | RSS per tunnel |"
   echo "|---|---|---|---|---|---|---|"
   echo "$row"
-} >>docs/benchmarks.md
-echo "bench: appended to docs/benchmarks.md"
+} >>docs/benchmarks-log.md
+echo "bench: appended to docs/benchmarks-log.md"
