@@ -164,7 +164,8 @@ public final class Settings {
     return d;
   }
 
-  private static Duration parseDuration(String s) {
+  /** A duration written as {@link #duration} reads it, or null if it is not one. */
+  public static Duration parseDuration(String s) {
     String v = s.toLowerCase(Locale.ROOT);
     try {
       if (v.startsWith("pt") || v.startsWith("p")) {

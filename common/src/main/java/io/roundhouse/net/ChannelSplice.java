@@ -1,5 +1,6 @@
 package io.roundhouse.net;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,6 +15,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,6 +124,19 @@ public final class ChannelSplice {
     /** The leg's name in its pipeline: handlers that must see bytes first go before it. */
     public static final String NAME = "roundhouse-splice";
 
+    private static final VarHandle BYTES_READ;
+    private static final VarHandle LAST_READ;
+
+    static {
+      try {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        BYTES_READ = lookup.findVarHandle(Leg.class, "bytesRead", long.class);
+        LAST_READ = lookup.findVarHandle(Leg.class, "lastReadNanos", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     private final Channel channel;
     private final ChannelFutureListener onWritten = this::onWritten;
     private ChannelSplice splice;
@@ -131,6 +147,13 @@ public final class ChannelSplice {
     private boolean readWanted;
     private boolean reset;
     private boolean writeFailed;
+
+    // Written by the event loop, read by whoever lists connections: opaque access (atomic, no
+    // fence), so counting costs a plain store on the hot path.
+    private long bytesRead;
+
+    @SuppressWarnings("unused")
+    private long lastReadNanos;
 
     private Leg(Channel channel) {
       this.channel = channel;
@@ -146,6 +169,24 @@ public final class ChannelSplice {
       if (held != null) {
         held.forEach(ReferenceCountUtil::release);
         held = null;
+      }
+    }
+
+    /**
+     * Bytes read from this leg's channel so far (and so written, or being written, to the peer).
+     */
+    public long bytesRead() {
+      return (long) BYTES_READ.getOpaque(this);
+    }
+
+    /** {@link System#nanoTime()} of the last read from this leg's channel; 0 before the first. */
+    public long lastReadNanos() {
+      return (long) LAST_READ.getOpaque(this);
+    }
+
+    private void counted(Object msg) {
+      if (msg instanceof ByteBuf buf) {
+        BYTES_READ.setOpaque(this, bytesRead + buf.readableBytes());
       }
     }
 
@@ -180,6 +221,7 @@ public final class ChannelSplice {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      counted(msg);
       if (peer == null) {
         // Netty reads what precedes a FIN even with AUTO_READ off (EPOLLRDHUP): keep it, in order.
         if (held == null) {
@@ -199,6 +241,7 @@ public final class ChannelSplice {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+      LAST_READ.setOpaque(this, System.nanoTime());
       if (peer == null) {
         return;
       }

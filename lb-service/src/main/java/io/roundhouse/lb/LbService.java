@@ -6,6 +6,8 @@ import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
+import io.roundhouse.lb.conn.Listening;
+import io.roundhouse.lb.conn.SocketsView;
 import io.roundhouse.lb.health.HealthCheckVerticle;
 import io.roundhouse.lb.http.EdgeRejections;
 import io.roundhouse.lb.http.GatewayErrors;
@@ -27,6 +29,7 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -101,6 +104,17 @@ public final class LbService implements Launcher.Running {
     Parts withHttp(Deployed d) {
       return new Parts(
           node, config, directory, readiness, statsConsumer, watch, checks, tcp, d, udp);
+    }
+
+    /** The public ports, as the Sockets view shows them. */
+    List<Listening> listening(LbConfig config) {
+      List<Listening> ports = new ArrayList<>();
+      ports.add(new Listening("tcp", "tcp", config.host(), tcp.port(), config.instances()));
+      ports.add(new Listening("http", "tcp", config.host(), http.port(), config.instances()));
+      if (udp != null) {
+        ports.add(new Listening("udp", "udp", config.host(), udp.port(), 1));
+      }
+      return ports;
     }
 
     /** The UDP frontend, or null when it is off. */
@@ -180,7 +194,9 @@ public final class LbService implements Launcher.Running {
                                 counters,
                                 limits,
                                 readiness,
-                                node.metrics()))
+                                node.metrics(),
+                                new SocketsView(
+                                    config.nodeId(), counters.connections(), p.listening(config))))
                     .map(admin -> new LbService(p, admin)))
         .onSuccess(lb -> lb.serving(config));
   }
@@ -220,7 +236,13 @@ public final class LbService implements Launcher.Running {
         1,
         port ->
             new UdpFrontendVerticle(
-                config.udp(), config.host(), port, connector, meters, counters.udp()));
+                config.udp(),
+                config.host(),
+                port,
+                connector,
+                meters,
+                counters.udp(),
+                counters.connections()));
   }
 
   private static Future<String> startChecks(

@@ -117,7 +117,8 @@ final class Frontends implements AutoCloseable {
                             port,
                             connector,
                             new UdpMeters(registry),
-                            counters.udp()))
+                            counters.udp(),
+                            counters.connections()))
                 .timeout(30, TimeUnit.SECONDS)
                 .await()
                 .port();

@@ -3,6 +3,9 @@ package io.roundhouse.lb.admin;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendDirectory;
+import io.roundhouse.lb.conn.ConnectionQuery;
+import io.roundhouse.lb.conn.ConnectionsView;
+import io.roundhouse.lb.conn.SocketsView;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.runtime.Listener;
@@ -14,12 +17,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * The admin port: {@code /api/nodes}, {@code /api/frontends}, liveness and readiness, {@code
- * /metrics} and the dashboard: the page at {@code /}, its feed at {@code /api/stats} and {@code
- * /api/stats/stream}. Deployed as one instance; it owns the stats sampler and samples on its own
- * event loop.
+ * The admin port: {@code /api/nodes}, {@code /api/frontends}, the connection list {@code
+ * /api/connections} and {@code /api/sockets}, liveness and readiness, {@code /metrics} and the
+ * dashboard: the page at {@code /}, its feed at {@code /api/stats} and {@code /api/stats/stream}.
+ * Deployed as one instance; it owns the stats sampler and samples on its own event loop.
  */
 public final class AdminVerticle extends VerticleBase implements Listener {
 
@@ -30,6 +34,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final Limits limits;
   private final Readiness readiness;
   private final NodeMetrics metrics;
+  private final SocketsView sockets;
   private HttpServer server;
   private StatsSampler sampler;
   private StatsStream stream;
@@ -42,7 +47,8 @@ public final class AdminVerticle extends VerticleBase implements Listener {
       FrontendCounters counters,
       Limits limits,
       Readiness readiness,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      SocketsView sockets) {
     this.config = config;
     this.port = port;
     this.directory = directory;
@@ -50,6 +56,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
     this.limits = limits;
     this.readiness = readiness;
     this.metrics = metrics;
+    this.sockets = sockets;
   }
 
   @Override
@@ -63,6 +70,15 @@ public final class AdminVerticle extends VerticleBase implements Listener {
         .handler(ctx -> ctx.json(withStreams(sampler.latest().toJson(sampler::history))));
     router.get("/api/stats/stream").handler(stream);
     router.get("/api/frontends").handler(ctx -> ctx.json(frontends()));
+    router.get("/api/connections").handler(this::connections);
+    router
+        .get("/api/sockets")
+        .handler(
+            ctx ->
+                vertx
+                    .executeBlocking(() -> sockets.render(directory.all()), false)
+                    .onSuccess(ctx::json)
+                    .onFailure(ctx::fail));
     OpsRoutes.mount(router, vertx, readiness::status, metrics);
     DashboardAssets.mount(router);
     sample();
@@ -78,6 +94,21 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   public Future<?> stop() {
     vertx.cancelTimer(samplingTimer);
     return Future.succeededFuture();
+  }
+
+  /** A page of the live connection list; a bad parameter is a 400 that names it. */
+  private void connections(RoutingContext ctx) {
+    ConnectionQuery query;
+    try {
+      query = ConnectionQuery.parse(ctx.request()::getParam);
+    } catch (IllegalArgumentException e) {
+      ctx.response()
+          .setStatusCode(400)
+          .putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("error", e.getMessage()).encode());
+      return;
+    }
+    ctx.json(ConnectionsView.render(config.nodeId(), counters.connections(), query));
   }
 
   private void sample() {

@@ -1,9 +1,14 @@
 package io.roundhouse.lb.http;
 
+import io.netty.channel.Channel;
 import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
+import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.lb.conn.ChannelTraffic;
+import io.roundhouse.lb.conn.Kind;
+import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
@@ -24,6 +29,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +79,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                         .map(
                             lease -> {
                               context.set(ProxyInterceptors.LEASE, lease);
+                              servedBy(context.request().proxiedRequest(), lease.backend());
                               return lease.value();
                             }))
             .addInterceptor(new ProxyInterceptors(errors));
@@ -99,12 +106,19 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
             .connectionHandler(
                 connection -> {
                   counters.http().opened();
+                  counters.connections().accepted();
                   Runnable admitted = admission.connected(connection);
+                  Channel channel =
+                      ((HttpServerConnection) connection).channelHandlerContext().channel();
+                  ChannelTraffic traffic = new ChannelTraffic();
+                  channel.pipeline().addFirst(ChannelTraffic.NAME, traffic);
+                  counters
+                      .connections()
+                      .open(Kind.HTTP, "http", ServiceInstance.WS, channel)
+                      .countedBy(traffic);
                   // The channel's close, not the connection's: a WebSocket tunnel's channel leaves
                   // Vert.x after the upgrade, and Vert.x then reports no close.
-                  ((HttpServerConnection) connection)
-                      .channelHandlerContext()
-                      .channel()
+                  channel
                       .closeFuture()
                       .addListener(
                           closed ->
@@ -117,6 +131,10 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
                 })
             .requestHandler(
                 request -> {
+                  LiveConnection live = LiveConnection.of(channelOf(request));
+                  if (live != null) {
+                    live.requested();
+                  }
                   if (publicPaths.refuse(request)) {
                     return;
                   }
@@ -155,6 +173,19 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
         .setServer(SocketAddress.inetSocketAddress(backend.port(), backend.host()))
         .setConnectTimeout(config.connectTimeout().toMillis())
         .setIdleTimeout(config.backendTimeout().toMillis());
+  }
+
+  static Channel channelOf(HttpServerRequest request) {
+    return ((HttpServerConnection) request.connection()).channelHandlerContext().channel();
+  }
+
+  /** The connection list learns which backend served the connection's latest request. */
+  private static void servedBy(HttpServerRequest request, Backend backend) {
+    LiveConnection live = LiveConnection.of(channelOf(request));
+    if (live != null) {
+      live.outbound(
+          backend.id(), null, InetSocketAddress.createUnresolved(backend.host(), backend.port()));
+    }
   }
 
   private static boolean isUpgrade(HttpServerRequest request) {

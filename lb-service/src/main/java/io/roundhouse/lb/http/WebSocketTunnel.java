@@ -11,6 +11,7 @@ import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.net.ChannelSplice;
 import io.roundhouse.net.Sockets;
 import io.roundhouse.registry.ServiceInstance;
@@ -189,6 +190,11 @@ final class WebSocketTunnel {
       Sockets.setIdleTimeout(channel, config.tunnelIdleTimeout());
       ChannelSplice.Leg inboundLeg = ChannelSplice.takeOver(channel, EdgePipeline.HANDLER);
       state = State.SPLICED;
+      LiveConnection live = LiveConnection.of(channel);
+      if (live != null) {
+        live.upgraded();
+        live.outbound(lease.backend().id(), lease.value().channel());
+      }
       // Only locals in the close callback: capturing this upgrade would keep the client's HTTP
       // request, its connection and their buffers alive for as long as the tunnel lives.
       ConnectionCounter tunnels = counters.webSocket();

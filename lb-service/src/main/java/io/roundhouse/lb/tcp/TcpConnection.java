@@ -3,6 +3,8 @@ package io.roundhouse.lb.tcp;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.lb.conn.LiveConnection;
+import io.roundhouse.lb.conn.SpliceTraffic;
 import io.roundhouse.lb.limit.LimitExceededException;
 import io.roundhouse.lb.limit.RejectionCounter;
 import io.roundhouse.net.ChannelSplice;
@@ -21,6 +23,7 @@ final class TcpConnection {
   private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
 
   private final ChannelSplice.Leg inbound;
+  private final LiveConnection live;
   private final BackendConnector connector;
   private final OutboundDialer dialer;
   private final ConnectionCounter inboundCounter;
@@ -28,16 +31,19 @@ final class TcpConnection {
   private final Runnable onEnd;
 
   /**
+   * @param live its entry in the connection list, which learns the backend and the traffic
    * @param onEnd gives back what admitting the client took (its places under the limits), once
    */
   TcpConnection(
       ChannelSplice.Leg inbound,
+      LiveConnection live,
       BackendConnector connector,
       OutboundDialer dialer,
       ConnectionCounter inboundCounter,
       RejectionCounter rejections,
       Runnable onEnd) {
     this.inbound = inbound;
+    this.live = live;
     this.connector = connector;
     this.dialer = dialer;
     this.inboundCounter = inboundCounter;
@@ -87,6 +93,8 @@ final class TcpConnection {
       outbound.discard();
       return;
     }
+    live.outbound(connected.backend().id(), outbound.channel());
+    live.countedBy(new SpliceTraffic(inbound, outbound));
     ChannelSplice.start(inbound, outbound)
         .closed()
         .onComplete(

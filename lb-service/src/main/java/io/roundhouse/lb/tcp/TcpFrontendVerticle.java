@@ -10,9 +10,12 @@ import io.roundhouse.lb.FrontendCounters;
 import io.roundhouse.lb.LbConfig;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.lb.conn.Kind;
+import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.Rejection;
 import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.runtime.ScaledDeployment;
 import io.roundhouse.runtime.SharedPort;
@@ -139,6 +142,7 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
   /** Admits a client under the frontend's and its address's limits, or closes it at once. */
   private void accept(ChannelSplice.Leg inbound, OutboundDialer dialer) {
     Channel channel = inbound.channel();
+    counters.connections().accepted();
     if (!limits.tcp().tryAcquire()) {
       refuse(inbound, Rejection.FRONTEND_FULL);
       return;
@@ -157,7 +161,9 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
           limits.tcp().release();
           limits.clients().closed(client);
         };
-    new TcpConnection(inbound, connector, dialer, counters.tcp(), limits, release).start();
+    LiveConnection live =
+        counters.connections().open(Kind.TCP, "tcp", ServiceInstance.ECHO, channel);
+    new TcpConnection(inbound, live, connector, dialer, counters.tcp(), limits, release).start();
   }
 
   private void forget(Channel channel) {

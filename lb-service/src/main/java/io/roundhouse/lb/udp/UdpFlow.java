@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.roundhouse.lb.backend.Lease;
+import io.roundhouse.lb.conn.LiveConnection;
+import io.roundhouse.lb.conn.Traffic;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.ArrayDeque;
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeoutException;
  * bound), {@code RELAYING}, {@code ENDED}. Nothing is ever queued while relaying: a datagram that
  * finds its socket full is dropped and counted, as the network itself would.
  */
-final class UdpFlow extends ChannelInboundHandlerAdapter {
+final class UdpFlow extends ChannelInboundHandlerAdapter implements Traffic {
 
   enum State {
     CHOOSING,
@@ -37,7 +39,11 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
   private State state = State.CHOOSING;
   private Lease<Channel> lease;
-  private long lastActive;
+  // Volatile: the connection list reads them from the admin's thread.
+  private volatile long lastActive;
+  private volatile long fromClientBytes;
+  private volatile long toClientBytes;
+  private LiveConnection live;
 
   /** Whether the backend has been judged for this flow (a reply, a refusal or silence). */
   private boolean judged;
@@ -58,6 +64,30 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     this.pendingMax = pendingMax;
     this.lastActive = now;
     this.onBackendGone = onBackendGone;
+  }
+
+  /** Lists the flow as {@code entry}, which shows its traffic from now on. */
+  void listed(LiveConnection entry) {
+    live = entry.countedBy(this);
+  }
+
+  LiveConnection live() {
+    return live;
+  }
+
+  @Override
+  public long bytesFromClient() {
+    return fromClientBytes;
+  }
+
+  @Override
+  public long bytesToClient() {
+    return toClientBytes;
+  }
+
+  @Override
+  public long lastActiveNanos() {
+    return lastActive;
   }
 
   InetSocketAddress client() {
@@ -83,8 +113,10 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
   }
 
   /** A datagram from the client; takes ownership of {@code payload}. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // one writer: the frontend's event loop
   void fromClient(ByteBuf payload, long now) {
     lastActive = now;
+    fromClientBytes += payload.readableBytes();
     switch (state) {
       case CHOOSING -> {
         if (pending.size() < pendingMax) {
@@ -108,6 +140,9 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
     }
     lease = chosen;
     state = State.RELAYING;
+    if (live != null) {
+      live.outbound(chosen.backend().id(), chosen.value());
+    }
     while (!pending.isEmpty()) {
       write(chosen.value(), pending.poll());
     }
@@ -134,6 +169,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
 
   /** A reply from the backend, on the outbound socket. */
   @Override
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof DatagramPacket reply) || state != State.RELAYING) {
       ReferenceCountUtil.release(msg);
@@ -147,6 +183,7 @@ final class UdpFlow extends ChannelInboundHandlerAdapter {
       lease.succeeded();
     }
     if (inbound.isWritable()) {
+      toClientBytes += bytes;
       inbound.writeAndFlush(new DatagramPacket(reply.content(), client), inbound.voidPromise());
     } else {
       reply.release();

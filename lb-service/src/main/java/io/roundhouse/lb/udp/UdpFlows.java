@@ -1,6 +1,9 @@
 package io.roundhouse.lb.udp;
 
 import io.netty.channel.Channel;
+import io.roundhouse.lb.conn.ConnectionRegistry;
+import io.roundhouse.lb.conn.Kind;
+import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.ConnectionCounter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,12 +21,18 @@ public final class UdpFlows {
   private final UdpConfig config;
   private final UdpMeters meters;
   private final ConnectionCounter counter;
+  private final ConnectionRegistry connections;
   private final long idleNanos;
   private final Map<InetSocketAddress, UdpFlow> byClient = new HashMap<>();
   private final Map<InetAddress, Integer> perAddress = new HashMap<>();
 
-  UdpFlows(UdpConfig config, UdpMeters meters, ConnectionCounter counter) {
+  UdpFlows(
+      UdpConfig config,
+      UdpMeters meters,
+      ConnectionCounter counter,
+      ConnectionRegistry connections) {
     this.config = config;
+    this.connections = connections;
     this.meters = meters;
     this.counter = counter;
     this.idleNanos = config.idleTimeout().toNanos();
@@ -35,6 +44,7 @@ public final class UdpFlows {
 
   /** A new flow for {@code client}, or null (counted) when a cap stands in the way. */
   UdpFlow admit(InetSocketAddress client, Channel inbound, long now) {
+    connections.accepted();
     if (byClient.size() >= config.maxFlows()) {
       meters.dropped(UdpMeters.Drop.FLOWS_FULL);
       return null;
@@ -52,6 +62,13 @@ public final class UdpFlows {
     byClient.put(client, flow);
     perAddress.put(address, held + 1);
     counter.opened();
+    flow.listed(
+        connections.open(
+            Kind.UDP,
+            "udp",
+            ServiceInstance.ECHO,
+            client,
+            (InetSocketAddress) inbound.localAddress()));
     return flow;
   }
 
@@ -60,6 +77,7 @@ public final class UdpFlows {
     if (byClient.remove(flow.client(), flow)) {
       perAddress.computeIfPresent(flow.client().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
       counter.closed();
+      connections.close(flow.live());
     }
     flow.end();
   }

@@ -16,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.Lease;
 import io.roundhouse.lb.backend.OutboundDialer;
+import io.roundhouse.lb.conn.ConnectionRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.stats.ConnectionCounter;
@@ -53,10 +54,12 @@ public final class UdpFrontendVerticle extends VerticleBase implements Listener 
   private Channel inbound;
   private UdpFlows flows;
   private long sweeper = -1;
+  private final ConnectionRegistry connections;
 
   /**
    * @param port where to listen (0: any free port, logged)
    * @param flowCounter flows open and opened, as {@code roundhouse_connections_*{protocol=udp}}
+   * @param connections where flows are listed, as connections
    */
   public UdpFrontendVerticle(
       UdpConfig config,
@@ -64,13 +67,15 @@ public final class UdpFrontendVerticle extends VerticleBase implements Listener 
       int port,
       BackendConnector connector,
       UdpMeters meters,
-      ConnectionCounter flowCounter) {
+      ConnectionCounter flowCounter,
+      ConnectionRegistry connections) {
     this.config = config;
     this.host = host;
     this.port = port;
     this.connector = connector;
     this.meters = meters;
     this.flowCounter = flowCounter;
+    this.connections = connections;
   }
 
   @Override
@@ -101,7 +106,7 @@ public final class UdpFrontendVerticle extends VerticleBase implements Listener 
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
                 inbound = f.channel();
-                flows = new UdpFlows(config, meters, flowCounter);
+                flows = new UdpFlows(config, meters, flowCounter, connections);
                 bound.complete(actualPort());
               } else {
                 bound.fail(f.cause());

@@ -1,0 +1,25 @@
+package io.roundhouse.lb.conn;
+
+import io.roundhouse.net.ChannelSplice;
+
+/** A spliced connection's traffic, as its two legs count what they read. */
+public record SpliceTraffic(ChannelSplice.Leg inbound, ChannelSplice.Leg outbound)
+    implements Traffic {
+
+  @Override
+  public long bytesFromClient() {
+    return inbound.bytesRead();
+  }
+
+  @Override
+  public long bytesToClient() {
+    return outbound.bytesRead();
+  }
+
+  @Override
+  public long lastActiveNanos() {
+    long in = inbound.lastReadNanos();
+    long out = outbound.lastReadNanos();
+    return in == 0 || (out != 0 && out - in > 0) ? out : in;
+  }
+}
