@@ -350,8 +350,8 @@ summary() {
   echo "  TCP echo via the LB   127.0.0.1:$LB_TCP_PORT -> echo-service"
   echo "  UDP echo via the LB   127.0.0.1:$LB_TCP_PORT (udp) -> echo-service, one flow per client port"
   echo "  HTTP/WS via the LB    http://127.0.0.1:$LB_HTTP_PORT -> ws-service: /ws  /ws/room/<name>  /info"
-  echo "  Dashboard             http://127.0.0.1:$LB_ADMIN_PORT/"
-  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /metrics"
+  echo "  Dashboard             http://127.0.0.1:$LB_ADMIN_PORT/   sockets: http://127.0.0.1:$LB_ADMIN_PORT/sockets.html"
+  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /api/connections  /api/sockets  /metrics"
   echo
   printf '  %-8s %-8s %-18s %s\n' node pid port log
   for i in "${!PIDS[@]}"; do
@@ -368,6 +368,7 @@ summary() {
   ((echo_count > 0)) && echo "  echo hello | nc -u -w1 127.0.0.1 $LB_TCP_PORT"
   ((ws_count > 0)) && echo "  curl -s http://127.0.0.1:$LB_HTTP_PORT/info"
   echo "  curl -s http://127.0.0.1:$LB_ADMIN_PORT/api/nodes"
+  echo "  curl -s http://127.0.0.1:$LB_ADMIN_PORT/api/connections"
   ((ws_count > 0)) && echo "  npx wscat -c ws://127.0.0.1:$LB_HTTP_PORT/ws"
   echo
   echo "Logs: $LOG_DIR"
