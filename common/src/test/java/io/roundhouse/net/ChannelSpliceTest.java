@@ -232,4 +232,24 @@ class ChannelSpliceTest {
     }
     awaitClosed(splice);
   }
+
+  @Test
+  void shouldCountEachLegsBytesWhenTheyAreRelayedHeldBytesIncluded() throws Exception {
+    CompletableFuture<ChannelSplice> splice = new CompletableFuture<>();
+    try (Socket client = client()) {
+      write(client, "held");
+      ChannelSplice.Leg inbound = accepted.get(10, TimeUnit.SECONDS);
+      try (Socket backend = splice(splice)) {
+        write(client, " and more");
+        assertThat(backend.getInputStream().readNBytes(13)).asString().isEqualTo("held and more");
+        write(backend, "reply!");
+        assertThat(client.getInputStream().readNBytes(6)).asString().isEqualTo("reply!");
+        client.shutdownOutput();
+        backend.shutdownOutput();
+        awaitClosed(splice);
+        assertThat(inbound.bytesRead()).isEqualTo(13);
+        assertThat(inbound.lastReadNanos()).isPositive();
+      }
+    }
+  }
 }
