@@ -310,12 +310,12 @@ mkdir -p "$tmp/nginx"
   cat <<EOF
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 worker_processes 2;
-worker_rlimit_nofile 19500;
+worker_rlimit_nofile 19500;  # connections count both legs: 9,500 proxied in one worker need 19,000
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
 
 events {
-    worker_connections 9900;
+    worker_connections 19000;
 }
 
 stream {
