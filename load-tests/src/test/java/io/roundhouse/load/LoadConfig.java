@@ -15,11 +15,12 @@ import java.util.Properties;
  * @param hold how long each user keeps its connection open and sends messages
  * @param interval time between two messages (or requests) of one user
  * @param messages TCP echo round trips per connection
- * @param size bytes per TCP or WebSocket message
+ * @param size bytes per TCP or WebSocket message, or per UDP datagram
  * @param timeout how long a connect or an echo may take before it counts as failed
  * @param host where the cluster listens
  * @param lbHttpPort the balancer's HTTP and WebSocket port
  * @param lbTcpPort the balancer's TCP port
+ * @param lbUdpPort the balancer's UDP port (by default the TCP port's number, as the balancer's)
  * @param adminPort the balancer's admin API port
  * @param wsPort the one ws-service node that the pile-up simulation connects to directly
  * @param tolerance how far (relative) a node's share may be from its fair share
@@ -35,6 +36,7 @@ public record LoadConfig(
     String host,
     int lbHttpPort,
     int lbTcpPort,
+    int lbUdpPort,
     int adminPort,
     int wsPort,
     double tolerance) {
@@ -72,6 +74,7 @@ public record LoadConfig(
     }
     between("lbHttpPort", lbHttpPort, 1, 65_535);
     between("lbTcpPort", lbTcpPort, 1, 65_535);
+    between("lbUdpPort", lbUdpPort, 1, 65_535);
     between("adminPort", adminPort, 1, 65_535);
     between("wsPort", wsPort, 1, 65_535);
     if (!(tolerance >= 0 && tolerance < 1)) {
@@ -104,6 +107,7 @@ public record LoadConfig(
         string(p, "host").trim(),
         integer(p, "lbHttpPort", null),
         integer(p, "lbTcpPort", null),
+        integer(p, "lbUdpPort", integer(p, "lbTcpPort", null)),
         integer(p, "adminPort", null),
         integer(p, "wsPort", null),
         decimal(p, "tolerance"));

@@ -48,6 +48,14 @@ class LoadConfigTest {
   }
 
   @Test
+  void shouldAimUdpAtTheTcpPortsNumberWhenNoUdpPortIsGiven() {
+    assertThat(LoadConfig.from(new Properties()).lbUdpPort()).isEqualTo(9000);
+    assertThat(LoadConfig.from(props("lbTcpPort", "9100")).lbUdpPort()).isEqualTo(9100);
+    assertThat(LoadConfig.from(props("lbTcpPort", "9100", "lbUdpPort", "9200")).lbUdpPort())
+        .isEqualTo(9200);
+  }
+
+  @Test
   void shouldKeepExplicitMessagesWhenGiven() {
     assertThat(LoadConfig.from(props("messages", "3")).messages()).isEqualTo(3);
   }

@@ -36,6 +36,7 @@ final class LocalCluster implements AutoCloseable {
   private final Map<String, String> clusterEnv = new HashMap<>();
   private final Path logs;
   private int tcpPort;
+  private int udpPort;
   private int httpPort;
   private int adminPort;
   private AdminClient admin;
@@ -69,6 +70,10 @@ final class LocalCluster implements AutoCloseable {
     return tcpPort;
   }
 
+  int udpPort() {
+    return udpPort;
+  }
+
   int httpPort() {
     return httpPort;
   }
@@ -99,6 +104,7 @@ final class LocalCluster implements AutoCloseable {
     ServiceProcess lb = start("roundhouse.lb.jar", "lb-1", lbEnv);
     Map<String, Integer> ports = lb.awaitPorts(START_TIMEOUT);
     tcpPort = ports.get("tcp");
+    udpPort = ports.get("udp");
     httpPort = ports.get("http");
     adminPort = ports.get("admin");
     admin = new AdminClient("http://127.0.0.1:" + adminPort);

@@ -66,6 +66,17 @@ class SmokeSimulationsIT {
   }
 
   @Test
+  void shouldPassUdpEchoWhenTheBalancerSpreadsFlowsEvenly() throws Exception {
+    Map<String, String> load = smokeLoad();
+    load.put("messages", "4");
+    load.put("lbUdpPort", Integer.toString(cluster.udpPort()));
+    Run run = gatling(UdpEchoSimulation.class, load);
+
+    assertThat(run.exitCode()).as("Gatling's exit code").isZero();
+    assertThat(run.report()).isRegularFile();
+  }
+
+  @Test
   void shouldPassPileUpWhenUsersConnectToOneNodeDirectly() throws Exception {
     Map<String, String> load = smokeLoad();
     load.put("wsPort", Integer.toString(aWsNode().port()));

@@ -13,11 +13,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.roundhouse.load.gatling.JavaAction;
 import io.roundhouse.load.gatling.JavaActionBuilder;
+import io.roundhouse.load.gatling.Sessions;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import scala.runtime.AbstractFunction1;
-import scala.runtime.BoxedUnit;
 
 /**
  * Raw TCP for Gatling, which has no TCP protocol: connect, echo round trips, close.
@@ -54,8 +53,7 @@ public final class Tcp {
   }
 
   private static TcpConnection connection(Session session) {
-    scala.Option<Object> value = session.attributes().get(KEY);
-    return value.isDefined() ? (TcpConnection) value.get() : null;
+    return Sessions.get(session, KEY);
   }
 
   private static final class ConnectAction extends JavaAction {
@@ -95,7 +93,7 @@ public final class Tcp {
             if (f.isSuccess()) {
               connection.attach(connecting.channel());
               ok(session, CONNECT, start, end);
-              next(withConnection(session, connection));
+              next(Sessions.setClosedOnExit(session, KEY, connection, c -> c.close(() -> {})));
             } else {
               Throwable cause = f.cause();
               ko(
@@ -107,29 +105,6 @@ public final class Tcp {
               next(session.markAsFailed());
             }
           });
-    }
-
-    /** Stores the connection and makes the user's end close it, however the user ends. */
-    private static Session withConnection(Session session, TcpConnection connection) {
-      Session with = session.set(KEY, connection);
-      scala.Function1<Session, BoxedUnit> onExit = with.onExit();
-      return with.copy(
-          with.scenario(),
-          with.userId(),
-          with.attributes(),
-          with.baseStatus(),
-          with.blockStack(),
-          new AbstractFunction1<Session, BoxedUnit>() {
-            @Override
-            public BoxedUnit apply(Session s) {
-              TcpConnection c = connection(s);
-              if (c != null) {
-                c.close(() -> {});
-              }
-              return onExit.apply(s);
-            }
-          },
-          with.eventLoop());
     }
   }
 
