@@ -10,8 +10,33 @@
   const STALE_AFTER_MS = 4000; // samples come every second; four missed means trouble
   const RETRY_MS = 2000;
   const CHART_HEIGHT = 110;
+  const COMPACT_HEIGHT = 64; // with many nodes: smaller panels, so 50 fit on a screen or two
+  const MANY_NODES = 12;
   const SERVICE_NAMES = { echo: 'TCP echo', ws: 'WebSocket' };
-  const COLORS = { lb: '#58a6ff', reported: '#f0b849', axis: '#8b949e', grid: 'rgba(139,148,158,.14)' };
+  const COLORS = { lb: '#58a6ff', reported: '#f0b849', share: '#3fb950', axis: '#8b949e', grid: 'rgba(139,148,158,.14)' };
+  const AXIS_FONT = '11px system-ui, sans-serif';
+  const measure = document.createElement('canvas').getContext('2d');
+  measure.font = AXIS_FONT;
+
+  /** Counts as tick labels: 950, 1.5k, 12k, 1.2M; short enough for a narrow axis. */
+  function compact(v) {
+    const a = Math.abs(v);
+    if (a >= 1e6) return `${+(v / 1e6).toFixed(a % 1e6 ? 1 : 0)}M`;
+    if (a >= 1e3) return `${+(v / 1e3).toFixed(a % 1e3 ? 1 : 0)}k`;
+    return String(v);
+  }
+
+  /** Tick labels are drawn on a canvas: the chart's element names them too (data-y-labels). */
+  function labelled(u, key, labels) {
+    u.root.dataset[key] = labels.join('|');
+    return labels;
+  }
+
+  /** An axis as wide as its widest label, plus the tick and a gap: no label is ever clipped. */
+  function axisSize(self, values) {
+    const widest = Math.max(0, ...(values || []).map((v) => measure.measureText(v).width));
+    return Math.ceil(widest) + 14;
+  }
 
   const grid = document.getElementById('nodes');
   const template = document.getElementById('node-template');
@@ -66,21 +91,55 @@
     for (const [service, totals] of Object.entries(snapshot.services || {})) renderTotals(service, totals);
     if (snapshot.limits) renderLimits(snapshot.limits);
     const seen = new Set();
+    const sums = serviceSums(snapshot.nodes);
+    const historySums = full ? historyServiceSums(snapshot.nodes) : null;
+    const many = snapshot.nodes.length > MANY_NODES;
+    if ((document.body.dataset.many === 'true') !== many) {
+      document.body.dataset.many = String(many);
+      for (const view of views.values()) resize(view);
+    }
     for (const node of snapshot.nodes) {
       seen.add(node.id);
       const view = views.get(node.id) || addView(node);
+      const sum = sums[node.service] || { active: 0, nodes: 0 };
       if (full && node.history) {
-        replaceHistory(view, node.history);
+        replaceHistory(view, node.history, historySums[node.service]);
       } else {
-        appendPoint(view, snapshot.timestamp, node.activeConnections, node.reportedActiveConnections);
+        appendPoint(view, snapshot.timestamp, node.activeConnections, node.reportedActiveConnections, share(node.activeConnections, sum.active));
       }
-      renderNode(view, node);
+      renderNode(view, node, sum);
       redraw(view);
     }
     for (const [id, view] of views) {
       if (!seen.has(id)) removeView(id, view);
     }
     document.getElementById('empty').hidden = views.size > 0;
+  }
+
+  /** Per service: the connections this balancer holds over all its nodes, and how many nodes. */
+  function serviceSums(nodes) {
+    const sums = {};
+    for (const n of nodes) {
+      const s = sums[n.service] || (sums[n.service] = { active: 0, nodes: 0 });
+      s.active += n.activeConnections;
+      s.nodes += 1;
+    }
+    return sums;
+  }
+
+  /** Per service, per history timestamp: the sum of the nodes' LB views at that sample. */
+  function historyServiceSums(nodes) {
+    const sums = {};
+    for (const n of nodes) {
+      const byTime = sums[n.service] || (sums[n.service] = new Map());
+      for (const p of n.history || []) byTime.set(p[0], (byTime.get(p[0]) || 0) + p[1]);
+    }
+    return sums;
+  }
+
+  /** A node's share of its service, in percent; null while the service holds nothing. */
+  function share(active, total) {
+    return total > 0 ? (100 * active) / total : null;
   }
 
   function renderTotals(service, totals) {
@@ -127,7 +186,7 @@
     const key = sortKey(node.service, node.id);
     const before = [...grid.children].find((other) => sortKey(other.dataset.service, other.dataset.nodeId) > key);
     grid.insertBefore(el, before || null);
-    const view = { el, chart: null, xs: [], lb: [], reported: [] };
+    const view = { el, chart: null, xs: [], lb: [], reported: [], share: [] };
     views.set(node.id, view);
     return view;
   }
@@ -142,8 +201,14 @@
     return `${service}\u0000${id}`;
   }
 
-  function renderNode(view, node) {
+  function renderNode(view, node, sum) {
     const el = view.el;
+    const nodeShare = share(node.activeConnections, sum.active);
+    const fair = sum.nodes > 0 ? 100 / sum.nodes : 0;
+    el.dataset.share = nodeShare == null ? '' : nodeShare.toFixed(1);
+    el.dataset.fairShare = fair.toFixed(1);
+    el.querySelector('.n-share').textContent = nodeShare == null ? '–' : `${Math.round(nodeShare)}%`;
+    el.querySelector('.n-fair').textContent = `fair ${Math.round(fair)}%`;
     const reported = node.reportedActiveConnections;
     el.dataset.health = node.health;
     el.dataset.lbActive = node.activeConnections;
@@ -173,29 +238,32 @@
     return rate >= 10 ? String(Math.round(rate)) : rate.toFixed(1);
   }
 
-  function replaceHistory(view, history) {
+  function replaceHistory(view, history, sums) {
     view.xs = history.map((p) => p[0] / 1000);
     view.lb = history.map((p) => p[1]);
     view.reported = history.map((p) => p[2]);
+    view.share = history.map((p) => share(p[1], sums ? sums.get(p[0]) || 0 : 0));
   }
 
   /** Points older than the newest one are repeats (the snapshot raced the stream): skipped. */
-  function appendPoint(view, timestamp, lb, reported) {
+  function appendPoint(view, timestamp, lb, reported, nodeShare) {
     const t = timestamp / 1000;
     if (view.xs.length && t <= view.xs[view.xs.length - 1]) return;
     view.xs.push(t);
     view.lb.push(lb);
     view.reported.push(reported == null ? null : reported);
+    view.share.push(nodeShare);
     const excess = view.xs.length - HISTORY_POINTS;
     if (excess > 0) {
       view.xs.splice(0, excess);
       view.lb.splice(0, excess);
       view.reported.splice(0, excess);
+      view.share.splice(0, excess);
     }
   }
 
   function redraw(view) {
-    const data = [view.xs, view.lb, view.reported];
+    const data = [view.xs, view.lb, view.reported, view.share];
     if (view.chart) {
       view.chart.setData(data);
     } else if (view.xs.length > 0 && typeof uPlot === 'function') {
@@ -206,38 +274,62 @@
   function chartOptions(target) {
     const axis = {
       stroke: COLORS.axis,
-      font: '11px system-ui, sans-serif',
+      font: AXIS_FONT,
       grid: { stroke: COLORS.grid, width: 1 },
       ticks: { stroke: COLORS.grid, width: 1, size: 4 },
     };
     return {
-      width: Math.max(200, target.clientWidth),
-      height: CHART_HEIGHT,
+      width: Math.max(160, target.clientWidth),
+      height: chartHeight(),
       legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
       scales: {
         x: { time: true },
         // Connection counts: from zero, whole numbers, never a flat line at the top edge.
         y: { range: (u, min, max) => [0, Math.max(2, Math.ceil((max || 0) * 1.2))] },
+        share: { range: [0, 100] },
       },
       axes: [
         { ...axis, size: 26, space: 60 },
-        { ...axis, size: 34, space: 24, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5] },
+        {
+          ...axis,
+          space: 24,
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6],
+          values: (u, splits) => labelled(u, 'yLabels', splits.map(compact)),
+          size: axisSize,
+        },
+        {
+          ...axis,
+          scale: 'share',
+          side: 1,
+          space: 24,
+          grid: { show: false },
+          incrs: [25, 50],
+          values: (u, splits) => labelled(u, 'shareLabels', splits.map((v) => `${v}%`)),
+          size: axisSize,
+        },
       ],
       series: [
         {},
         { label: 'LB view', stroke: COLORS.lb, width: 2, fill: 'rgba(88,166,255,.12)', points: { show: false } },
         { label: 'node reports', stroke: COLORS.reported, width: 1.5, dash: [5, 4], points: { show: false } },
+        { label: 'share of service', scale: 'share', stroke: COLORS.share, width: 1, points: { show: false } },
       ],
     };
   }
 
-  window.addEventListener('resize', () => {
-    for (const view of views.values()) {
-      if (view.chart) {
-        view.chart.setSize({ width: Math.max(200, view.el.querySelector('.chart').clientWidth), height: CHART_HEIGHT });
-      }
+  function chartHeight() {
+    return document.body.dataset.many === 'true' ? COMPACT_HEIGHT : CHART_HEIGHT;
+  }
+
+  function resize(view) {
+    if (view.chart) {
+      view.chart.setSize({ width: Math.max(160, view.el.querySelector('.chart').clientWidth), height: chartHeight() });
     }
+  }
+
+  window.addEventListener('resize', () => {
+    for (const view of views.values()) resize(view);
   });
 
   connect();

@@ -193,6 +193,12 @@ class DashboardBrowserIT {
         "2 per ws node and 1 per echo node, from both sides");
     assertThat(totals("ws")).isEqualTo("6/6");
     assertThat(totals("echo")).isEqualTo("3/3");
+    // An even spread reads as each node's fair share of its service: a third each.
+    assertThat(shares())
+        .as("share and fair share per node")
+        .hasSize(6)
+        .allSatisfy((id, share) -> assertThat(share).containsExactly("33.3", "33.3"));
+    assertThat(yAxisLabelsFit()).as("every y-axis label fits its axis").isTrue();
     browser.screenshot(Path.of("target", "dashboard.png"));
 
     victim.kill();
@@ -263,6 +269,40 @@ class DashboardBrowserIT {
       out.put(r.get(0), new Panel(r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
     }
     return out;
+  }
+
+  /** Per node: the share of its service the page shows, and the fair share, in percent. */
+  private Map<String, List<String>> shares() {
+    @SuppressWarnings("unchecked")
+    List<List<String>> rows =
+        (List<List<String>>)
+            browser
+                .driver()
+                .executeScript(
+                    "return [...document.querySelectorAll('[data-node-id]')].map(e =>"
+                        + " [e.dataset.nodeId, e.dataset.share, e.dataset.fairShare]);");
+    Map<String, List<String>> out = new HashMap<>();
+    rows.forEach(r -> out.put(r.get(0), List.of(r.get(1), r.get(2))));
+    return out;
+  }
+
+  /**
+   * Whether each chart's y axes are wider than their widest tick label, measured in the page's own
+   * font (uPlot draws labels on a canvas, so the DOM cannot show a clipped one).
+   */
+  private boolean yAxisLabelsFit() {
+    return Boolean.TRUE.equals(
+        browser
+            .driver()
+            .executeScript(
+                "const c = document.createElement('canvas').getContext('2d');"
+                    + " c.font = '11px system-ui, sans-serif';"
+                    + " const charts = [...document.querySelectorAll('.uplot')];"
+                    + " return charts.length > 0 && charts.every(u => {"
+                    + " const axes = u.querySelectorAll('.u-axis');"
+                    + " const fits = (labels, axis) => !!axis && (labels || '').split('|')"
+                    + ".every(l => c.measureText(l).width + 4 <= axis.offsetWidth);"
+                    + " return fits(u.dataset.yLabels, axes[1]) && fits(u.dataset.shareLabels, axes[2]); });"));
   }
 
   private void awaitPage(Duration timeout, Predicate<Map<String, Panel>> condition, String what) {
