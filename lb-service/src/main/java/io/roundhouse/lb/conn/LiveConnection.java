@@ -30,6 +30,7 @@ public final class LiveConnection {
   private volatile InetSocketAddress outboundRemote;
   private volatile Traffic traffic = Traffic.NONE;
   private volatile long requests;
+  private volatile Shedder shedder = Shedder.NONE;
 
   LiveConnection(
       long id,
@@ -71,6 +72,16 @@ public final class LiveConnection {
     this.backend = backendId;
     this.outboundLocal = outboundLocal;
     this.outboundRemote = outboundRemote;
+  }
+
+  /** From now on a rebalance or a drain ends this connection through {@code shedder}. */
+  public void shedBy(Shedder shedder) {
+    this.shedder = shedder;
+  }
+
+  /** See {@link Shedder#shed}; false for a connection whose frontend set no shedder. */
+  public io.vertx.core.Future<Boolean> shed(ShedReason reason, java.time.Duration idleAtLeast) {
+    return shedder.shed(reason, idleAtLeast);
   }
 
   /** An HTTP connection was upgraded to a WebSocket tunnel. */
