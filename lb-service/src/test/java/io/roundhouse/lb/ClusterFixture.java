@@ -84,6 +84,11 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   LbService lb(Map<String, String> extra) {
+    return lb("lb-1", extra);
+  }
+
+  /** Another balancer of the same cluster, with its own id and ports. */
+  LbService lb(String nodeId, Map<String, String> extra) {
     Map<String, String> env =
         new HashMap<>(
             Map.of(
@@ -93,8 +98,8 @@ final class ClusterFixture implements AutoCloseable {
                 "LB_ADMIN_PORT", "0",
                 "LB_INSTANCES", "2"));
     env.putAll(extra);
-    LbConfig config = LbConfig.from(Settings.of(settings("lb-1", env)));
-    ClusterNode node = cluster.join("lb-1", LbService.SERVICE);
+    LbConfig config = LbConfig.from(Settings.of(settings(nodeId, env)));
+    ClusterNode node = cluster.join(nodeId, LbService.SERVICE);
     return track(LbService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 

@@ -15,10 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Backend implements Candidate, Monitored {
 
   private volatile ServiceInstance instance;
-  private volatile NodeStats reported;
+  private volatile Report reported;
   private final long registeredAt = System.nanoTime();
   private final BackendHealth health;
-  private volatile long reportedAt;
   private final AtomicLong active = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -122,10 +121,12 @@ public final class Backend implements Candidate, Monitored {
     return failures.get();
   }
 
-  /** Stamps the arrival first, so a reader that sees the report sees its arrival time too. */
+  /**
+   * Keeps the node's report with this balancer's own count at its arrival, swapped whole, so a
+   * reader sees the three together.
+   */
   void report(NodeStats stats) {
-    this.reportedAt = System.nanoTime();
-    this.reported = stats;
+    this.reported = new Report(stats, System.nanoTime(), active.get());
   }
 
   /**
@@ -133,11 +134,32 @@ public final class Backend implements Candidate, Monitored {
    * arrival of its last report, or its registration before the first report.
    */
   public long lastHeardAt() {
-    return reported == null ? registeredAt : reportedAt;
+    Report last = reported;
+    return last == null ? registeredAt : last.arrivedAt();
   }
 
   /** What the node itself last published, or null before its first report. */
   public NodeStats reported() {
-    return reported;
+    Report last = reported;
+    return last == null ? null : last.stats();
   }
+
+  /**
+   * Its connections cluster-wide: what the node last reported it holds (every balancer's
+   * connections to it, and any other client's), corrected by this balancer's own opens and closes
+   * since that report arrived, so two balancers choosing between two reports do not both see the
+   * old figure. Never below this balancer's own count; that count alone before the first report.
+   */
+  @Override
+  public long clusterConnections() {
+    Report last = reported;
+    long own = active.get();
+    if (last == null) {
+      return own;
+    }
+    return Math.max(own, last.stats().active() + own - last.ownAtArrival());
+  }
+
+  /** A node's report, when it arrived, and this balancer's own count then. */
+  private record Report(NodeStats stats, long arrivedAt, long ownAtArrival) {}
 }

@@ -10,6 +10,14 @@ public interface Candidate {
   long activeConnections();
 
   /**
+   * Its connections across the cluster, every balancer's included, as best this balancer knows them
+   * now; by default its own.
+   */
+  default long clusterConnections() {
+    return activeConnections();
+  }
+
+  /**
    * Its share of new connections relative to a full one, in (0, 1]: below 1 while it warms up (slow
    * start). Strategies give a candidate of weight w about w times a full one's share.
    */

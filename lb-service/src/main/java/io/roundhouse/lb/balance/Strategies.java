@@ -5,7 +5,8 @@ import java.util.function.Supplier;
 /** The strategies a balancer can be configured with. */
 public enum Strategies {
   ROUND_ROBIN(RoundRobin::new),
-  LEAST_CONNECTIONS(LeastConnections::new);
+  LEAST_CONNECTIONS(LeastConnections::new),
+  POWER_OF_TWO(PowerOfTwo::new);
 
   private final Supplier<BalancingStrategy> factory;
 

@@ -24,7 +24,18 @@ class LeastConnectionsTest {
     }
   }
 
+  /** A candidate with this balancer's count and a different cluster-wide one. */
+  record Shared(String id, long activeConnections, long clusterConnections) implements Candidate {}
+
   private final LeastConnections strategy = new LeastConnections();
+
+  @Test
+  void shouldChooseByTheClusterWideCountWhenOtherBalancersHoldConnections() {
+    // This balancer holds none to a; another holds many.
+    List<Shared> nodes = List.of(new Shared("a", 0, 40), new Shared("b", 3, 10));
+
+    assertThat(strategy.choose(nodes).id()).isEqualTo("b");
+  }
 
   @Test
   void shouldChooseTheFewestConnectionsWhenCountsDiffer() {
