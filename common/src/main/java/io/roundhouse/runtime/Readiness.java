@@ -48,6 +48,11 @@ public final class Readiness {
     stopping = true;
   }
 
+  /** Whether its stop (a drain) has begun. */
+  public boolean isStopping() {
+    return stopping;
+  }
+
   public Status status() {
     if (stopping) {
       return down("stopping");

@@ -1,6 +1,7 @@
 package io.roundhouse.lb;
 
 import io.roundhouse.cluster.ClusterNode;
+import io.roundhouse.lb.admin.AdminApi;
 import io.roundhouse.lb.admin.AdminVerticle;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
@@ -14,6 +15,8 @@ import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.WaitQueues;
+import io.roundhouse.lb.peer.BalancerPeers;
+import io.roundhouse.lb.peer.BalancerReport;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.lb.udp.UdpFrontendVerticle;
 import io.roundhouse.lb.udp.UdpMeters;
@@ -45,6 +48,7 @@ public final class LbService implements Launcher.Running {
   public static final String SERVICE = "lb";
 
   private static final Logger LOG = LoggerFactory.getLogger(LbService.class);
+  private static final long STARTED_AT = System.currentTimeMillis();
 
   private final ClusterNode node;
   private final BackendDirectory directory;
@@ -57,8 +61,9 @@ public final class LbService implements Launcher.Running {
   private final Deployed admin;
   private final Readiness readiness;
   private final Duration shutdownGrace;
+  private final BalancerPeers peers;
 
-  private LbService(Parts parts, Deployed admin) {
+  private LbService(Parts parts, Deployed admin, BalancerPeers peers) {
     this.node = parts.node();
     this.directory = parts.directory();
     this.statsConsumer = parts.statsConsumer();
@@ -70,6 +75,7 @@ public final class LbService implements Launcher.Running {
     this.admin = admin;
     this.readiness = parts.readiness();
     this.shutdownGrace = parts.config().shutdownGrace();
+    this.peers = peers;
   }
 
   /** What is running so far, passed down the start chain; each step adds one piece. */
@@ -153,6 +159,9 @@ public final class LbService implements Launcher.Running {
     Parts parts =
         new Parts(node, config, directory, readiness, statsConsumer, null, null, null, null, null);
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
+    BalancerPeers peers = new BalancerPeers(node.vertx(), BalancerPeers.DEFAULT_INTERVAL_MS);
+    AdminApi balancers =
+        router -> router.get("/api/balancers").handler(ctx -> ctx.json(peers.render()));
     return statsConsumer
         .completion()
         .compose(v -> registry.watch(directory))
@@ -196,8 +205,10 @@ public final class LbService implements Launcher.Running {
                                 readiness,
                                 node.metrics(),
                                 new SocketsView(
-                                    config.nodeId(), counters.connections(), p.listening(config))))
-                    .map(admin -> new LbService(p, admin)))
+                                    config.nodeId(), counters.connections(), p.listening(config)),
+                                List.of(balancers)))
+                    .map(admin -> new LbService(p, admin, peers)))
+        .compose(lb -> peers.start(() -> lb.report(config, counters)).map(lb))
         .onSuccess(lb -> lb.serving(config));
   }
 
@@ -272,6 +283,21 @@ public final class LbService implements Launcher.Running {
         config.instances());
   }
 
+  /** What this balancer tells the others of itself. */
+  private BalancerReport report(LbConfig config, FrontendCounters counters) {
+    return new BalancerReport(
+        node.nodeId(),
+        config.host(),
+        ProcessHandle.current().pid(),
+        ports(),
+        counters.tcp().active(),
+        counters.http().active(),
+        counters.webSocket().active(),
+        counters.udp().active(),
+        readiness.isStopping(),
+        STARTED_AT);
+  }
+
   private Future<Void> stopChecks() {
     return checks == null ? Future.succeededFuture() : node.vertx().undeploy(checks);
   }
@@ -327,6 +353,7 @@ public final class LbService implements Launcher.Running {
         .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
         .eventually(this::stopChecks)
+        .eventually(peers::stop)
         .eventually(statsConsumer::unregister)
         .eventually(watch::close);
   }

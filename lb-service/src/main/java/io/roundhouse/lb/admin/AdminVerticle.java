@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * The admin port: {@code /api/nodes}, {@code /api/frontends}, the connection list {@code
@@ -35,6 +36,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
   private final Readiness readiness;
   private final NodeMetrics metrics;
   private final SocketsView sockets;
+  private final List<AdminApi> apis;
   private HttpServer server;
   private StatsSampler sampler;
   private StatsStream stream;
@@ -48,7 +50,8 @@ public final class AdminVerticle extends VerticleBase implements Listener {
       Limits limits,
       Readiness readiness,
       NodeMetrics metrics,
-      SocketsView sockets) {
+      SocketsView sockets,
+      List<AdminApi> apis) {
     this.config = config;
     this.port = port;
     this.directory = directory;
@@ -57,6 +60,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
     this.readiness = readiness;
     this.metrics = metrics;
     this.sockets = sockets;
+    this.apis = List.copyOf(apis);
   }
 
   @Override
@@ -79,6 +83,7 @@ public final class AdminVerticle extends VerticleBase implements Listener {
                     .executeBlocking(() -> sockets.render(directory.all()), false)
                     .onSuccess(ctx::json)
                     .onFailure(ctx::fail));
+    apis.forEach(api -> api.mount(router));
     OpsRoutes.mount(router, vertx, readiness::status, metrics);
     DashboardAssets.mount(router);
     sample();

@@ -96,6 +96,9 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
             .setPort(port)
             .setTcpNoDelay(true)
             .setAcceptBacklog(4096)
+            // Several balancer processes can share the port (run-local.sh --lb N).
+            .setReuseAddress(true)
+            .setReusePort(true)
             .setIdleTimeout(Timeouts.millis(config.httpIdleTimeout()))
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
             // HTTP/1.1 only: h2c would bypass the edge's checks and timeouts (EdgePipeline).

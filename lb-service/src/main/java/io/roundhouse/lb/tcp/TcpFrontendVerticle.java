@@ -83,8 +83,7 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
         vertx,
         port,
         instances,
-        ignored ->
-            new TcpFrontendVerticle(config, shared, instances > 1, connector, counters, limits));
+        ignored -> new TcpFrontendVerticle(config, shared, true, connector, counters, limits));
   }
 
   @Override

@@ -23,6 +23,7 @@ import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.Inet6Address;
@@ -125,7 +126,15 @@ public final class UdpFrontendVerticle extends VerticleBase implements Listener 
   private ChannelFactory<DatagramChannel> datagrams(boolean ipv6) {
     InternetProtocolFamily family =
         ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
-    return () -> vx.transport().datagramChannel(family);
+    // SO_REUSEPORT: several balancer processes can share the port; the kernel keeps each client
+    // address:port on one socket, so a flow stays with one balancer.
+    DatagramSocketOptions shared =
+        new DatagramSocketOptions().setReuseAddress(true).setReusePort(true);
+    return () -> {
+      DatagramChannel channel = vx.transport().datagramChannel(family);
+      vx.transport().configure(channel, shared);
+      return channel;
+    };
   }
 
   /** Reads the clients' datagrams off the one socket. */
