@@ -5,13 +5,15 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-Usage: ./run-local.sh [--echo N] [--ws N] [--no-build] [--help]
+Usage: ./run-local.sh [--lb N] [--echo N] [--ws N] [--no-build] [--help]
 
-Starts one lb-service, N echo-service nodes (default 3) and M ws-service nodes (default 3) as
+Starts N lb-service balancers (default 1), N echo-service nodes (default 3) and M ws-service nodes (default 3) as
 separate JVMs on 127.0.0.1, waits until the balancer lists every backend, prints where to connect,
 and stays in the foreground. Ctrl-C or SIGTERM stops every process it started.
 
 Options:
+  --lb N       balancers, 1-9: every one binds the same TCP, HTTP and UDP ports (SO_REUSEPORT, so
+               the kernel spreads clients over them), each its own admin port: LB_ADMIN_PORT+0..N-1
   --echo N     echo-service nodes, 0-99 (ports 7101.., admin and /metrics 7301..)
   --ws N       ws-service nodes, 0-99 (ports 7201.., /metrics on the same port)
                (the backends' ports move with PORT_BASE, below)
@@ -59,6 +61,7 @@ READY_TIMEOUT_S=90
 SHUTDOWN_GRACE=${SHUTDOWN_GRACE:-5s}
 STOP_GRACE_S=15
 
+lb_count=1
 echo_count=3
 ws_count=3
 build=1
@@ -69,6 +72,12 @@ while (($# > 0)); do
       if [[ $1 == --echo ]]; then echo_count=$2; else ws_count=$2; fi
       shift 2
       ;;
+    --lb)
+      (($# >= 2)) || die "$1 needs a number"
+      lb_count=$2
+      shift 2
+      ;;
+    --lb=*) lb_count=${1#*=} && shift ;;
     --echo=*) echo_count=${1#*=} && shift ;;
     --ws=*) ws_count=${1#*=} && shift ;;
     --no-build) build=0 && shift ;;
@@ -82,6 +91,7 @@ done
 for n in "$echo_count" "$ws_count"; do
   [[ $n =~ ^[0-9]{1,2}$ ]] || die "node counts must be whole numbers from 0 to 99, got '$n'"
 done
+[[ $lb_count =~ ^[1-9]$ ]] || die "--lb takes 1 to 9 balancers, got '$lb_count'"
 echo_count=$((10#$echo_count))
 ws_count=$((10#$ws_count))
 
@@ -98,7 +108,7 @@ if [[ ! $PORT_BASE =~ ^[0-9]{1,5}$ ]] || ((10#$PORT_BASE < 1 || 10#$PORT_BASE > 
   die "PORT_BASE must be 1-65235 (its ws and admin ports go up to PORT_BASE+299): '$PORT_BASE'"
 fi
 # Every member needs a port of its own in the Hazelcast range (20 by default).
-total_nodes=$((1 + echo_count + ws_count))
+total_nodes=$((lb_count + echo_count + ws_count))
 CLUSTER_PORT_COUNT=${CLUSTER_PORT_COUNT:-$((total_nodes > 20 ? total_nodes : 20))}
 read -r -a JAVA_OPTS <<<"${RUN_LOCAL_JAVA_OPTS:--Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true}"
 # The balancer is what users measure: it gets C2 (the JVM's tiered default) like the Dockerfile's,
@@ -231,7 +241,7 @@ check_free() { # port what
 
 check_free "$LB_TCP_PORT" "LB TCP, LB_TCP_PORT"
 check_free "$LB_HTTP_PORT" "LB HTTP, LB_HTTP_PORT"
-check_free "$LB_ADMIN_PORT" "LB admin, LB_ADMIN_PORT"
+for ((i = 0; i < lb_count; i++)); do check_free $((LB_ADMIN_PORT + i)) "lb-$((i + 1)) admin, LB_ADMIN_PORT+$i"; done
 for ((i = 1; i <= echo_count; i++)); do check_free $((PORT_BASE + i)) "echo-$i"; done
 for ((i = 1; i <= ws_count; i++)); do check_free $((PORT_BASE + 100 + i)) "ws-$i"; done
 
@@ -293,6 +303,20 @@ until nodes_json >/dev/null; do
   sleep 0.5
 done
 
+# More balancers share lb-1's public ports (SO_REUSEPORT) and join its cluster, one at a time.
+for ((i = 2; i <= lb_count; i++)); do
+  admin=$((LB_ADMIN_PORT + i - 1))
+  start_node "lb-$i" "$(jar_of lb-service)" \
+    LB_HOST=127.0.0.1 LB_TCP_PORT="$LB_TCP_PORT" LB_HTTP_PORT="$LB_HTTP_PORT" \
+    LB_ADMIN_HOST=127.0.0.1 LB_ADMIN_PORT="$admin"
+  echo "run-local: started lb-$i (pid ${PIDS[i - 1]}), waiting for its admin port $admin"
+  until curl -fsS --max-time 2 "http://127.0.0.1:$admin/health/ready" >/dev/null 2>&1; do
+    fail_if_any_died
+    ((SECONDS < deadline)) || die "lb-$i did not become ready within ${READY_TIMEOUT_S}s; see $LOG_DIR/lb-$i.log"
+    sleep 0.5
+  done
+done
+
 # Backends start a few at a time, each once an earlier one has registered: a JVM starved of CPU
 # by many others starting beside it misses Hazelcast heartbeats and is dropped from the cluster.
 start_backend() {
@@ -344,19 +368,20 @@ done
 summary() {
   local i port
   echo
-  echo "Roundhouse is up in $((SECONDS - started_at))s: lb-1, $echo_count echo, $ws_count ws" \
+  echo "Roundhouse is up in $((SECONDS - started_at))s: $lb_count balancer(s), $echo_count echo, $ws_count ws" \
     "(cluster '$CLUSTER_NAME', Hazelcast from 127.0.0.1:$CLUSTER_PORT)"
   echo
   echo "  TCP echo via the LB   127.0.0.1:$LB_TCP_PORT -> echo-service"
   echo "  UDP echo via the LB   127.0.0.1:$LB_TCP_PORT (udp) -> echo-service, one flow per client port"
   echo "  HTTP/WS via the LB    http://127.0.0.1:$LB_HTTP_PORT -> ws-service: /ws  /ws/room/<name>  /info"
   echo "  Dashboard             http://127.0.0.1:$LB_ADMIN_PORT/   sockets: http://127.0.0.1:$LB_ADMIN_PORT/sockets.html"
-  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /api/connections  /api/sockets  /metrics"
+  echo "  Admin API             http://127.0.0.1:$LB_ADMIN_PORT/api/stats  /api/nodes  /api/balancers  /api/connections  /api/sockets  /metrics"
+  ((lb_count > 1)) && echo "  Balancers             lb-1..lb-$lb_count share the public ports; admin ports $LB_ADMIN_PORT-$((LB_ADMIN_PORT + lb_count - 1))"
   echo
   printf '  %-8s %-8s %-18s %s\n' node pid port log
   for i in "${!PIDS[@]}"; do
     case ${NAMES[i]} in
-      lb-1) port="$LB_TCP_PORT,$LB_HTTP_PORT,$LB_ADMIN_PORT" ;;
+      lb-*) port="$LB_TCP_PORT,$LB_HTTP_PORT,$((LB_ADMIN_PORT + ${NAMES[i]#lb-} - 1))" ;;
       echo-*) port="$((PORT_BASE + ${NAMES[i]#echo-})),$((PORT_BASE + 200 + ${NAMES[i]#echo-}))" ;;
       *) port=$((PORT_BASE + 100 + ${NAMES[i]#ws-})) ;;
     esac
@@ -387,9 +412,14 @@ while :; do
       rc=0
       wait "${PIDS[i]}" 2>/dev/null || rc=$?
       echo "run-local: ${NAMES[i]} (pid ${PIDS[i]}) exited with code $rc; see $LOG_DIR/${NAMES[i]}.log"
-      if [[ ${NAMES[i]} == lb-1 ]]; then
-        tail -n 20 "$LOG_DIR/lb-1.log" | sed 's/^/    /' >&2
-        die "the balancer is gone: stopping the cluster"
+      if [[ ${NAMES[i]} == lb-* ]]; then
+        tail -n 20 "$LOG_DIR/${NAMES[i]}.log" | sed 's/^/    /' >&2
+        alive=0
+        for j in "${!PIDS[@]}"; do
+          [[ ${NAMES[j]} == lb-* ]] && is_ours "${PIDS[j]}" && alive=$((alive + 1))
+        done
+        ((alive > 0)) || die "every balancer is gone: stopping the cluster"
+        echo "run-local: $alive balancer(s) still serve the public ports"
       fi
     fi
   done
