@@ -174,7 +174,7 @@ public final class EchoService implements Launcher.Running {
   public Future<Void> stop() {
     readiness.stopping();
     return runtime
-        .stop()
+        .stop(BackendRuntime.drainPeriod(shutdownGrace))
         .eventually(udp::stop)
         .eventually(() -> node.vertx().undeploy(adminDeployment));
   }

@@ -3,6 +3,7 @@ package io.roundhouse.echo;
 import io.roundhouse.net.Relay;
 import io.roundhouse.net.Sockets;
 import io.roundhouse.net.Timeouts;
+import io.roundhouse.runtime.BackendRuntime;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.Future;
@@ -56,10 +57,14 @@ public final class EchoVerticle extends VerticleBase implements Listener {
     Relay.start(socket, socket).ended().onComplete(ar -> socket.close());
   }
 
-  /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
+  /**
+   * Stops accepting; open connections get what the drain left of the shutdown grace to finish, then
+   * are closed.
+   */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return server.shutdown(
+        BackendRuntime.listenerGrace(config.shutdownGrace()).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

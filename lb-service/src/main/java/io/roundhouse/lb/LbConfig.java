@@ -9,6 +9,7 @@ import io.roundhouse.lb.balance.Strategies;
 import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.lb.http.EdgeConfig;
 import io.roundhouse.lb.limit.LimitsConfig;
+import io.roundhouse.lb.shed.ShedConfig;
 import io.roundhouse.lb.udp.UdpConfig;
 import io.roundhouse.metrics.MetricsConfig;
 import io.roundhouse.runtime.Launcher;
@@ -40,6 +41,9 @@ import java.time.Duration;
  * @param cluster how to join the cluster
  * @param health active checks, outlier detection and slow start of the backends
  * @param udp the UDP frontend: flows to echo-service
+ * @param shed how connections are moved (rebalancing) and drained
+ * @param adminToken the bearer token the admin API's changes (a drain, a setting) need from a
+ *     client that is not on loopback ({@code LB_ADMIN_TOKEN}); empty: loopback clients only
  */
 public record LbConfig(
     String nodeId,
@@ -63,7 +67,9 @@ public record LbConfig(
     MetricsConfig metrics,
     ClusterConfig cluster,
     HealthConfig health,
-    UdpConfig udp) {
+    UdpConfig udp,
+    ShedConfig shed,
+    String adminToken) {
 
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final int DEFAULT_TCP_PORT = 9000;
@@ -116,6 +122,12 @@ public record LbConfig(
     if (udp == null) {
       throw new ConfigException("UDP settings are required");
     }
+    if (adminToken == null) {
+      throw new ConfigException("LB_ADMIN_TOKEN must not be null (empty for none)");
+    }
+    if (shed == null) {
+      throw new ConfigException("rebalancing and drain settings are required");
+    }
   }
 
   public static LbConfig from(Settings s) {
@@ -142,6 +154,8 @@ public record LbConfig(
         MetricsConfig.from(s),
         ClusterConfig.from(s),
         HealthConfig.from(s),
-        UdpConfig.from(s, tcpPort));
+        UdpConfig.from(s, tcpPort),
+        ShedConfig.from(s),
+        s.string("LB_ADMIN_TOKEN", ""));
   }
 }

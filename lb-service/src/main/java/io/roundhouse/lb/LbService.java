@@ -3,6 +3,8 @@ package io.roundhouse.lb;
 import io.roundhouse.cluster.ClusterNode;
 import io.roundhouse.lb.admin.AdminApi;
 import io.roundhouse.lb.admin.AdminVerticle;
+import io.roundhouse.lb.admin.AdminWrites;
+import io.roundhouse.lb.admin.DrainApi;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
@@ -17,12 +19,14 @@ import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.WaitQueues;
 import io.roundhouse.lb.peer.BalancerPeers;
 import io.roundhouse.lb.peer.BalancerReport;
+import io.roundhouse.lb.shed.ShedVerticle;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.lb.udp.UdpFrontendVerticle;
 import io.roundhouse.lb.udp.UdpMeters;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.registry.ServiceRegistry;
+import io.roundhouse.runtime.BackendRuntime;
 import io.roundhouse.runtime.Launcher;
 import io.roundhouse.runtime.Readiness;
 import io.roundhouse.runtime.ScaledDeployment;
@@ -62,8 +66,9 @@ public final class LbService implements Launcher.Running {
   private final Readiness readiness;
   private final Duration shutdownGrace;
   private final BalancerPeers peers;
+  private final ShedVerticle shed;
 
-  private LbService(Parts parts, Deployed admin, BalancerPeers peers) {
+  private LbService(Parts parts, Deployed admin, BalancerPeers peers, ShedVerticle shed) {
     this.node = parts.node();
     this.directory = parts.directory();
     this.statsConsumer = parts.statsConsumer();
@@ -76,6 +81,7 @@ public final class LbService implements Launcher.Running {
     this.readiness = parts.readiness();
     this.shutdownGrace = parts.config().shutdownGrace();
     this.peers = peers;
+    this.shed = shed;
   }
 
   /** What is running so far, passed down the start chain; each step adds one piece. */
@@ -162,6 +168,16 @@ public final class LbService implements Launcher.Running {
     BalancerPeers peers = new BalancerPeers(node.vertx(), BalancerPeers.DEFAULT_INTERVAL_MS);
     AdminApi balancers =
         router -> router.get("/api/balancers").handler(ctx -> ctx.json(peers.render()));
+    ShedVerticle shed =
+        new ShedVerticle(
+            config.shed(),
+            directory,
+            counters.connections(),
+            node.hazelcast(),
+            node.metrics().registry(),
+            List.of(ServiceInstance.ECHO, ServiceInstance.WS));
+    AdminApi drains =
+        new DrainApi(directory, new AdminWrites(config.adminToken()), config.shutdownGrace());
     return statsConsumer
         .completion()
         .compose(v -> registry.watch(directory))
@@ -189,6 +205,7 @@ public final class LbService implements Launcher.Running {
                                 config, port, connector, counters, errors, limits, rejections))
                     .map(p::withHttp))
         .compose(p -> startUdp(node, config, connector, counters).map(p::withUdp))
+        .compose(p -> node.vertx().deployVerticle(shed).map(p))
         .compose(
             p ->
                 ScaledDeployment.deploy(
@@ -206,8 +223,8 @@ public final class LbService implements Launcher.Running {
                                 node.metrics(),
                                 new SocketsView(
                                     config.nodeId(), counters.connections(), p.listening(config)),
-                                List.of(balancers)))
-                    .map(admin -> new LbService(p, admin, peers)))
+                                List.of(balancers, drains)))
+                    .map(admin -> new LbService(p, admin, peers, shed)))
         .compose(lb -> peers.start(() -> lb.report(config, counters)).map(lb))
         .onSuccess(lb -> lb.serving(config));
   }
@@ -349,7 +366,10 @@ public final class LbService implements Launcher.Running {
   public Future<Void> stop() {
     readiness.stopping();
     Future<Void> udpStopped = udp == null ? Future.succeededFuture() : udp.undeploy(node.vertx());
-    return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()), udpStopped)
+    // Spread over most of the grace, so the clients do not all reconnect at once; the frontends
+    // close whatever is left when the grace is over.
+    Future<Void> drained = shed.drainSelf(BackendRuntime.drainPeriod(shutdownGrace));
+    return Future.join(tcp.undeploy(node.vertx()), http.undeploy(node.vertx()), udpStopped, drained)
         .<Void>mapEmpty()
         .eventually(() -> admin.undeploy(node.vertx()))
         .eventually(this::stopChecks)

@@ -3,6 +3,7 @@ package io.roundhouse.ws;
 import io.roundhouse.metrics.NodeMetrics;
 import io.roundhouse.net.Timeouts;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.runtime.BackendRuntime;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.runtime.OpsRoutes;
 import io.roundhouse.runtime.Readiness;
@@ -100,10 +101,14 @@ public final class WsHttpVerticle extends VerticleBase implements Listener {
     return promise.future();
   }
 
-  /** Stops accepting; open connections get the shutdown grace to finish, then are closed. */
+  /**
+   * Stops accepting; open connections get what the drain left of the shutdown grace to finish, then
+   * are closed.
+   */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return server.shutdown(
+        BackendRuntime.listenerGrace(config.shutdownGrace()).toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -83,6 +83,6 @@ public final class WsService implements Launcher.Running {
   @Override
   public Future<Void> stop() {
     readiness.stopping();
-    return runtime.stop();
+    return runtime.stop(BackendRuntime.drainPeriod(shutdownGrace));
   }
 }

@@ -21,6 +21,7 @@ public final class Backend implements Candidate, Monitored {
   private final AtomicLong active = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private volatile long drainingUntil;
 
   public Backend(ServiceInstance instance) {
     this(instance, HealthConfig.DEFAULT);
@@ -70,9 +71,33 @@ public final class Backend implements Candidate, Monitored {
     }
   }
 
-  /** In rotation for new connections: not down by the active checks and not ejected. */
+  /**
+   * In rotation for new connections: not down by the active checks, not ejected and not draining.
+   */
   public boolean healthy() {
-    return health.inRotation(System.nanoTime());
+    return drainingUntil == 0 && health.inRotation(System.nanoTime());
+  }
+
+  /**
+   * Out of rotation until {@link #undrain}: it is draining, its connections to be gone by {@code
+   * untilMillis} (epoch milliseconds, above 0).
+   */
+  public void drain(long untilMillis) {
+    this.drainingUntil = Math.max(1, untilMillis);
+  }
+
+  /** Back in rotation (as its health allows). */
+  public void undrain() {
+    this.drainingUntil = 0;
+  }
+
+  public boolean draining() {
+    return drainingUntil != 0;
+  }
+
+  /** When its drain should be over, epoch milliseconds; 0 when it is not draining. */
+  public long drainingUntil() {
+    return drainingUntil;
   }
 
   /** Its slow-start weight: 1 unless it came up within {@code LB_SLOW_START}. */

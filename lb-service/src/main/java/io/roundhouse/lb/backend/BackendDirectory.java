@@ -78,6 +78,11 @@ public final class BackendDirectory implements RegistryListener {
     return byService.getOrDefault(service, List.of());
   }
 
+  /** The live backend with this id, or null. */
+  public Backend find(String id) {
+    return byId.get(id);
+  }
+
   /** Every live backend, ordered by service then id. */
   public List<Backend> all() {
     return byId.values().stream()

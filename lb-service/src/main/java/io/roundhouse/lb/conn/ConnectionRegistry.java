@@ -64,6 +64,11 @@ public final class ConnectionRegistry {
     live.remove(entry);
   }
 
+  /** Whether {@code entry} is still open. */
+  public boolean isLive(LiveConnection entry) {
+    return live.contains(entry);
+  }
+
   public int size() {
     return live.size();
   }
