@@ -2,6 +2,7 @@ package io.roundhouse.lb.shed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +31,16 @@ class DrainScheduleTest {
       perSecond[(int) Math.min(9, t / 1_000_000_000L)]++;
     }
     // 1,000 over 10 s: 100 in every second, give or take the one slice a boundary splits.
-    assertThat(perSecond).allSatisfy(n -> assertThat(n).isBetween(99, 101));
+    assertThat(Arrays.stream(perSecond).boxed().toList())
+        .allSatisfy(n -> assertThat(n).isBetween(99, 101));
   }
 
   @Test
   void shouldNeverScheduleAfterThePeriodWhenTheDrawIsAtItsTop() {
     long[] at = DrainSchedule.offsets(3, PERIOD, () -> 0.999_999_999);
 
-    assertThat(at).allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(PERIOD));
+    assertThat(Arrays.stream(at).boxed().toList())
+        .allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(PERIOD));
     assertThat(at).isSorted();
   }
 
