@@ -114,6 +114,17 @@ class KustomizeTest {
   }
 
   @Test
+  void baseRunsTwoBalancersWithADisruptionBudgetOfOne() throws Exception {
+    Manifests base = new Manifests(render("base"));
+
+    assertThat(replicas(base, "lb-service")).isEqualTo(2);
+    assertThat(base.of(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class))
+        .filteredOn(p -> p.getMetadata().getName().equals("lb-service"))
+        .singleElement()
+        .satisfies(p -> assertThat(p.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1));
+  }
+
+  @Test
   void devIsOneBalancerTwoEchoAndThreeWsNodesWithoutAutoscaler() throws Exception {
     Manifests dev = new Manifests(render("overlays/dev"));
 
@@ -125,13 +136,12 @@ class KustomizeTest {
   }
 
   @Test
-  void productionRunsTwoBalancersAndAutoscalesTheBackendsOnCpu() throws Exception {
+  void productionAutoscalesTheBalancersFromTwoAndTheBackendsOnCpu() throws Exception {
     Manifests production = new Manifests(render("overlays/production"));
 
-    assertThat(replicas(production, "lb-service")).isEqualTo(2);
     assertThat(production.of(HorizontalPodAutoscaler.class))
         .extracting(h -> h.getSpec().getScaleTargetRef().getName())
-        .containsExactlyInAnyOrder("echo-service", "ws-service");
+        .containsExactlyInAnyOrder("lb-service", "echo-service", "ws-service");
     for (HorizontalPodAutoscaler hpa : production.of(HorizontalPodAutoscaler.class)) {
       assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
       assertThat(hpa.getSpec().getMaxReplicas()).isGreaterThan(hpa.getSpec().getMinReplicas());
