@@ -5,10 +5,13 @@ import io.roundhouse.lb.admin.AdminApi;
 import io.roundhouse.lb.admin.AdminVerticle;
 import io.roundhouse.lb.admin.AdminWrites;
 import io.roundhouse.lb.admin.DrainApi;
+import io.roundhouse.lb.admin.SettingsApi;
 import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
+import io.roundhouse.lb.balance.BalancingStrategy;
+import io.roundhouse.lb.balance.Strategies;
 import io.roundhouse.lb.conn.Listening;
 import io.roundhouse.lb.conn.SocketsView;
 import io.roundhouse.lb.health.HealthCheckVerticle;
@@ -19,6 +22,8 @@ import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.WaitQueues;
 import io.roundhouse.lb.peer.BalancerPeers;
 import io.roundhouse.lb.peer.BalancerReport;
+import io.roundhouse.lb.settings.LiveSettings;
+import io.roundhouse.lb.settings.Tunables;
 import io.roundhouse.lb.shed.ShedVerticle;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
 import io.roundhouse.lb.udp.UdpFrontendVerticle;
@@ -37,8 +42,11 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,8 +184,11 @@ public final class LbService implements Launcher.Running {
             node.hazelcast(),
             node.metrics().registry(),
             List.of(ServiceInstance.ECHO, ServiceInstance.WS));
-    AdminApi drains =
-        new DrainApi(directory, new AdminWrites(config.adminToken()), config.shutdownGrace());
+    AdminWrites writes = new AdminWrites(config.adminToken());
+    AdminApi drains = new DrainApi(directory, writes, config.shutdownGrace());
+    LiveSettings live =
+        new LiveSettings(
+            node.vertx(), node.hazelcast(), Tunables.of(config), retuner(connector, shed));
     return statsConsumer
         .completion()
         .compose(v -> registry.watch(directory))
@@ -223,10 +234,23 @@ public final class LbService implements Launcher.Running {
                                 node.metrics(),
                                 new SocketsView(
                                     config.nodeId(), counters.connections(), p.listening(config)),
-                                List.of(balancers, drains)))
+                                List.of(balancers, drains, new SettingsApi(live, writes))))
                     .map(admin -> new LbService(p, admin, peers, shed)))
         .compose(lb -> peers.start(() -> lb.report(config, counters)).map(lb))
+        .compose(lb -> live.start().map(lb))
         .onSuccess(lb -> lb.serving(config));
+  }
+
+  /** Puts run-time settings in force: the connector's for new dials, the rebalancer's. */
+  private static Consumer<Tunables> retuner(BackendConnector connector, ShedVerticle shed) {
+    Map<Strategies, Supplier<BalancingStrategy>> factories = new EnumMap<>(Strategies.class);
+    for (Strategies s : Strategies.values()) {
+      factories.put(s, s::create);
+    }
+    return t -> {
+      connector.retune(factories.get(t.strategy()), t.backendMaxConnections(), t.queueTimeout());
+      shed.retune(t.shed());
+    };
   }
 
   /** Chooses and dials backends, each up to its cap, queueing past it. */

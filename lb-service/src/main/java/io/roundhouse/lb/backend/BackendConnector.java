@@ -32,12 +32,13 @@ public final class BackendConnector {
   private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
 
   private final BackendDirectory directory;
-  private final Supplier<BalancingStrategy> strategyFactory;
   private final Map<String, BalancingStrategy> strategies = new ConcurrentHashMap<>();
   private final int maxAttempts;
-  private final int backendMaxConnections;
   private final WaitQueues queues;
-  private final Duration queueTimeout;
+  // Changed at run time by retune, read by every event loop: whatever a dial reads holds for it.
+  private volatile Supplier<BalancingStrategy> strategyFactory;
+  private volatile int backendMaxConnections;
+  private volatile Duration queueTimeout;
   private final Outcomes outcomes;
 
   /** No cap per backend, and no queue. */
@@ -67,6 +68,22 @@ public final class BackendConnector {
     this.outcomes = new OutlierDetector(directory.healthConfig(), directory::live);
   }
 
+  /**
+   * New settings for the dials from now on; connections already made keep their backend. A new
+   * strategy starts afresh for every service.
+   */
+  public void retune(
+      Supplier<BalancingStrategy> strategyFactory,
+      int backendMaxConnections,
+      Duration queueTimeout) {
+    if (strategyFactory != this.strategyFactory) {
+      this.strategyFactory = strategyFactory;
+      strategies.clear();
+    }
+    this.backendMaxConnections = queues == null ? 0 : backendMaxConnections;
+    this.queueTimeout = queueTimeout;
+  }
+
   public <T> Future<Lease<T>> connect(String service, Function<Backend, Future<T>> dial) {
     return attempt(new Dial<>(service, dial), maxAttempts, null);
   }
@@ -94,17 +111,16 @@ public final class BackendConnector {
               : "no " + d.service + " backend reachable after " + d.tried.size() + " attempt(s)";
       return Future.failedFuture(new NoBackendException(why, lastError));
     }
+    int cap = backendMaxConnections;
     List<Backend> free =
-        backendMaxConnections == 0
-            ? untried
-            : untried.stream().filter(b -> b.activeConnections() < backendMaxConnections).toList();
+        cap == 0 ? untried : untried.stream().filter(b -> b.activeConnections() < cap).toList();
     if (free.isEmpty()) {
       return queue(d, attemptsLeft, lastError);
     }
     List<Backend> healthy = free.stream().filter(Backend::healthy).toList();
     BalancingStrategy strategy = strategies.computeIfAbsent(d.service, s -> strategyFactory.get());
     Backend chosen = strategy.choose(healthy.isEmpty() ? free : healthy);
-    if (!chosen.tryOpen(backendMaxConnections)) {
+    if (!chosen.tryOpen(cap)) {
       // Another event loop took its last slot since we looked: look again.
       return attempt(d, attemptsLeft, lastError);
     }

@@ -5,6 +5,7 @@ import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The cluster-wide budget of moves: at most {@code perSecond} in any one-second window, whatever
@@ -22,9 +23,9 @@ final class MoveBudget {
 
   private final Vertx vertx;
   private final IMap<Long, Long> windows;
-  private final int perSecond;
+  private final IntSupplier perSecond;
 
-  MoveBudget(Vertx vertx, HazelcastInstance hazelcast, int perSecond) {
+  MoveBudget(Vertx vertx, HazelcastInstance hazelcast, IntSupplier perSecond) {
     this.vertx = vertx;
     this.windows = hazelcast.getMap(MAP);
     this.perSecond = perSecond;
@@ -45,6 +46,7 @@ final class MoveBudget {
 
   private Grant takeNow(int wanted) {
     long window = System.currentTimeMillis() / 1000;
+    int perSecond = this.perSecond.getAsInt();
     while (true) {
       Long taken = windows.get(window);
       if (taken == null) {

@@ -29,7 +29,7 @@ final class Rebalancer {
 
   private final Vertx vertx;
   private final Context context;
-  private final ShedConfig config;
+  private ShedConfig config;
   private final BackendDirectory directory;
   private final ConnectionRegistry registry;
   private final MoveBudget budget;
@@ -55,6 +55,15 @@ final class Rebalancer {
     this.budget = budget;
     this.counters = counters;
     this.services = List.copyOf(services);
+  }
+
+  /** Settings for the looks and moves from now on; moves under way go on. */
+  void retune(ShedConfig config) {
+    this.config = config;
+  }
+
+  ShedConfig config() {
+    return config;
   }
 
   /** One look at every service. */

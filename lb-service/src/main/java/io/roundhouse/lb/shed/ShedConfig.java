@@ -55,14 +55,29 @@ public record ShedConfig(
     Checks.nonNegative("LB_SHED_TCP_IDLE", tcpIdle);
   }
 
+  /** Every setting this record reads, for changes at run time. */
+  public static final java.util.List<String> KEYS =
+      java.util.List.of(
+          "LB_REBALANCE",
+          "LB_REBALANCE_TOLERANCE",
+          "LB_REBALANCE_RATE",
+          "LB_REBALANCE_INTERVAL",
+          "LB_REBALANCE_JITTER",
+          "LB_SHED_TCP_IDLE");
+
   public static ShedConfig from(Settings s) {
+    return from(s, DEFAULT);
+  }
+
+  /** As {@link #from(Settings)}, with {@code current}'s values where {@code s} has none. */
+  public static ShedConfig from(Settings s, ShedConfig current) {
     return new ShedConfig(
-        s.bool("LB_REBALANCE", DEFAULT_REBALANCE),
-        s.integer("LB_REBALANCE_TOLERANCE", DEFAULT_TOLERANCE_PERCENT, 1, 100),
-        s.integer("LB_REBALANCE_RATE", DEFAULT_MOVES_PER_SECOND, 1, 100_000),
-        s.duration("LB_REBALANCE_INTERVAL", DEFAULT_INTERVAL),
-        s.duration("LB_REBALANCE_JITTER", DEFAULT_JITTER),
-        s.duration("LB_SHED_TCP_IDLE", DEFAULT_TCP_IDLE));
+        s.bool("LB_REBALANCE", current.rebalance()),
+        s.integer("LB_REBALANCE_TOLERANCE", current.tolerancePercent(), 1, 100),
+        s.integer("LB_REBALANCE_RATE", current.movesPerSecond(), 1, 100_000),
+        s.duration("LB_REBALANCE_INTERVAL", current.interval()),
+        s.duration("LB_REBALANCE_JITTER", current.jitter()),
+        s.duration("LB_SHED_TCP_IDLE", current.tcpIdle()));
   }
 
   /** The tolerance as a fraction of the mean. */

@@ -28,9 +28,9 @@ final class ShedCounters {
   private final Map<String, DoubleAdder> spreads = new ConcurrentHashMap<>();
   private final AtomicLong windowMax = new AtomicLong();
 
-  ShedCounters(MeterRegistry registry, double tolerance, Supplier<Number> draining) {
+  ShedCounters(MeterRegistry registry, Supplier<Number> tolerance, Supplier<Number> draining) {
     this.registry = registry;
-    Gauge.builder("roundhouse.rebalance.tolerance", () -> tolerance)
+    Gauge.builder("roundhouse.rebalance.tolerance", tolerance)
         .description("How far a backend's connections may stray from the mean, as a fraction")
         .register(registry);
     Gauge.builder("roundhouse.rebalance.window.moves.max", windowMax, AtomicLong::get)

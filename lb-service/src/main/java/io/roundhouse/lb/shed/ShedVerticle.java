@@ -24,13 +24,14 @@ public final class ShedVerticle extends VerticleBase {
   /** How often due connections of a drain are shed. */
   static final long DRAIN_TICK_MS = 100;
 
-  private final ShedConfig config;
+  private final ShedConfig initial;
   private final BackendDirectory directory;
   private final ConnectionRegistry registry;
   private final HazelcastInstance hazelcast;
   private final MeterRegistry meters;
   private final List<String> services;
   private Drains drains;
+  private Rebalancer rebalancer;
   private MessageConsumer<JsonObject> notices;
 
   /**
@@ -43,7 +44,7 @@ public final class ShedVerticle extends VerticleBase {
       HazelcastInstance hazelcast,
       MeterRegistry meters,
       List<String> services) {
-    this.config = config;
+    this.initial = config;
     this.directory = directory;
     this.registry = registry;
     this.hazelcast = hazelcast;
@@ -53,20 +54,21 @@ public final class ShedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ShedCounters counters = new ShedCounters(meters, config.tolerance(), () -> remaining());
-    drains = new Drains(context, directory, registry, config.tcpIdle(), counters);
-    Rebalancer rebalancer =
+    ShedCounters counters =
+        new ShedCounters(meters, () -> rebalancer.config().tolerance(), () -> remaining());
+    drains = new Drains(context, directory, registry, initial.tcpIdle(), counters);
+    rebalancer =
         new Rebalancer(
             vertx,
             context,
-            config,
+            initial,
             directory,
             registry,
-            new MoveBudget(vertx, hazelcast, config.movesPerSecond()),
+            new MoveBudget(vertx, hazelcast, () -> rebalancer.config().movesPerSecond()),
             counters,
             services);
     vertx.setPeriodic(DRAIN_TICK_MS, t -> drains.tick());
-    vertx.setPeriodic(config.interval().toMillis(), t -> rebalancer.tick());
+    look();
     notices =
         vertx
             .eventBus()
@@ -79,6 +81,17 @@ public final class ShedVerticle extends VerticleBase {
                   }
                 });
     return notices.completion();
+  }
+
+  /** A look at the spread, then the next one an interval later (the interval may change). */
+  private void look() {
+    rebalancer.tick();
+    vertx.setTimer(rebalancer.config().interval().toMillis(), t -> look());
+  }
+
+  /** New rebalancing settings from the next look on; any thread. */
+  public void retune(ShedConfig config) {
+    context.runOnContext(v -> rebalancer.retune(config));
   }
 
   /** Connections the drains have yet to close; any thread. */
