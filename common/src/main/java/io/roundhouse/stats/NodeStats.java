@@ -53,14 +53,19 @@ public record NodeStats(
       json.put("udp", udp.toJson());
     }
     if (!loops.isEmpty()) {
-      JsonArray array = new JsonArray();
-      loops.forEach(l -> array.add(l.toJson()));
-      json.put("loops", array);
+      json.put("loops", loopsJson());
     }
     if (fds != null) {
       json.put("fds", fds.toJson());
     }
     return json;
+  }
+
+  /** {@code [{thread, active, total}, ...]}, by thread name: also what the admin API shows. */
+  public JsonArray loopsJson() {
+    JsonArray array = new JsonArray();
+    loops.forEach(l -> array.add(l.toJson()));
+    return array;
   }
 
   public static NodeStats fromJson(JsonObject json) {
