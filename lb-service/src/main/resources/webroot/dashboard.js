@@ -12,6 +12,7 @@
   const CHART_HEIGHT = 110;
   const COMPACT_HEIGHT = 64; // with many nodes: smaller panels, so 50 fit on a screen or two
   const MANY_NODES = 12;
+  const Y_SPACE = 24; // least pixels between two y-axis ticks
   const SERVICE_NAMES = { echo: 'TCP echo', ws: 'WebSocket' };
   const COLORS = { lb: '#58a6ff', reported: '#f0b849', share: '#3fb950', axis: '#8b949e', grid: 'rgba(139,148,158,.14)' };
   const AXIS_FONT = '11px system-ui, sans-serif';
@@ -40,6 +41,8 @@
 
   const grid = document.getElementById('nodes');
   const template = document.getElementById('node-template');
+  const loopTemplate = document.getElementById('loop-template');
+  const numbers = new Intl.NumberFormat('en');
   const views = new Map(); // node id -> { el, chart, xs, lb, reported }
   let source = null;
   let lastEventAt = 0;
@@ -226,6 +229,51 @@
     el.querySelector('.n-total').textContent = node.totalConnections;
     el.querySelector('.n-reported-total').textContent =
       node.reportedTotalConnections == null ? '–' : node.reportedTotalConnections;
+    renderSockets(view, node);
+  }
+
+  /**
+   * The same connections from both ends: the balancer's open legs to the node beside what the node
+   * says it has open; then the node's own spread over its event loops and its fds.
+   */
+  function renderSockets(view, node) {
+    const el = view.el;
+    const reported = node.reportedActiveConnections;
+    const ends = el.querySelector('.ends');
+    ends.dataset.lbOpen = node.activeConnections;
+    ends.dataset.nodeOpen = reported == null ? '' : reported;
+    el.querySelector('.e-lb').textContent = numbers.format(node.activeConnections);
+    el.querySelector('.e-node').textContent = reported == null ? '–' : numbers.format(reported);
+    renderLoops(el.querySelector('.loops'), node.reportedLoops || []);
+    const fds = node.reportedFds;
+    const box = el.querySelector('.fds');
+    box.dataset.fdsOpen = fds ? fds.open : '';
+    box.dataset.fdsMax = fds ? fds.max : '';
+    box.hidden = !fds;
+    if (fds) {
+      box.querySelector('.meter span').style.width = `${Math.min(100, (100 * fds.open) / fds.max).toFixed(1)}%`;
+      box.querySelector('.e-fds').textContent = `${numbers.format(fds.open)} / ${compact(fds.max)}`;
+    }
+  }
+
+  /** One row per event loop: a bar of its share of the open connections, one of the accepts. */
+  function renderLoops(box, loops) {
+    box.dataset.loops = loops.map((l) => `${l.thread}:${l.active}:${l.total}`).join('|');
+    box.hidden = loops.length === 0;
+    while (box.children.length > loops.length) box.lastElementChild.remove();
+    while (box.children.length < loops.length) box.append(loopTemplate.content.firstElementChild.cloneNode(true));
+    const open = loops.reduce((sum, l) => sum + l.active, 0);
+    const accepted = loops.reduce((sum, l) => sum + l.total, 0);
+    loops.forEach((l, i) => {
+      const row = box.children[i];
+      row.dataset.thread = l.thread;
+      row.dataset.active = l.active;
+      row.dataset.total = l.total;
+      row.querySelector('.l-name').textContent = l.thread.replace('vert.x-eventloop-thread-', 'loop ');
+      row.querySelector('.l-open').style.width = `${open > 0 ? (100 * l.active) / open : 0}%`;
+      row.querySelector('.l-acc').style.width = `${accepted > 0 ? (100 * l.total) / accepted : 0}%`;
+      row.querySelector('.l-counts').textContent = `${compact(l.active)} open · ${compact(l.total)} acc`;
+    });
   }
 
   /** The health's reason, and the slow-start share while the node warms up. */
@@ -286,15 +334,17 @@
       scales: {
         x: { time: true },
         // Connection counts: from zero, whole numbers, never a flat line at the top edge.
-        y: { range: (u, min, max) => [0, Math.max(2, Math.ceil((max || 0) * 1.2))] },
+        // The top is a round count (1, 2 or 5 times a power of ten), so it can be labelled.
+        y: { range: (u, min, max) => [0, roundUp(Math.max(2, (max || 0) * 1.2))] },
         share: { range: [0, 100] },
       },
       axes: [
         { ...axis, size: 26, space: 60 },
         {
           ...axis,
-          space: 24,
+          space: Y_SPACE,
           incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6],
+          splits: compactSplits,
           values: (u, splits) => labelled(u, 'yLabels', splits.map(compact)),
           size: axisSize,
         },
@@ -316,6 +366,26 @@
         { label: 'share of service', scale: 'share', stroke: COLORS.share, width: 1, points: { show: false } },
       ],
     };
+  }
+
+  /** The smallest of 1, 2, 5 × 10^k at or above {@code v}. */
+  function roundUp(v) {
+    const power = Math.pow(10, Math.floor(Math.log10(v)));
+    return [1, 2, 5, 10].map((m) => m * power).find((n) => n >= v);
+  }
+
+  /**
+   * A compact chart's plot is too short for ticks {@code space} apart to reach the top, which would
+   * leave only "0": it shows zero and the top (and the middle, when it is a whole count and fits).
+   */
+  function compactSplits(u, axisIdx, min, max, incr, space) {
+    if (document.body.dataset.many !== 'true') {
+      const splits = [];
+      for (let v = 0; v <= max; v += incr) splits.push(v);
+      return splits;
+    }
+    const half = max / 2;
+    return COMPACT_HEIGHT - 26 >= 2 * Y_SPACE && Number.isInteger(half) ? [0, half, max] : [0, max];
   }
 
   function chartHeight() {

@@ -62,9 +62,24 @@
       tr.dataset.ephemeralBackend = b.backend;
       tr.append(cell(b.backend), cell(b.address), cell(fmt.format(b.sockets), 'num'),
         cell(fmt.format(b.timeWait), 'num'), cell(fmt.format(b.liveLegs), 'num'),
-        cell((100 * b.share).toFixed(2) + ' %', 'num'));
+        cell((100 * b.share).toFixed(2) + ' %', 'num'), ...reportedCells(tr, b.reported));
       return tr;
     }));
+  }
+
+  // The backend's own side of the same sockets, as it reported it (nothing before its first report).
+  function reportedCells(tr, r) {
+    const loops = r ? r.loops : [];
+    tr.dataset.reportedActive = r ? r.activeConnections : '';
+    tr.dataset.reportedLoops = loops.map((l) => `${l.thread}:${l.active}:${l.total}`).join('|');
+    tr.dataset.reportedFdsOpen = r && r.fds ? r.fds.open : '';
+    tr.dataset.reportedFdsMax = r && r.fds ? r.fds.max : '';
+    const perLoop = loops.map((l) => `${l.thread.replace('vert.x-eventloop-thread-', 'loop ')} ${fmt.format(l.active)}/${fmt.format(l.total)}`);
+    return [
+      cell(r ? fmt.format(r.activeConnections) : null, 'num'),
+      cell(perLoop.length ? perLoop.join(' · ') : null),
+      cell(r && r.fds ? `${fmt.format(r.fds.open)} / ${fmt.format(r.fds.max)}` : null, 'num'),
+    ];
   }
 
   function renderListener(l) {

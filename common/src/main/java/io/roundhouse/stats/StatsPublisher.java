@@ -4,8 +4,8 @@ import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
 /**
- * Publishes a node's connection counts (and its UDP counts, if it has a UDP socket) to the cluster
- * at a fixed interval.
+ * Publishes a node's connection counts, per event loop too, its process's fds (and its UDP counts,
+ * if it has a UDP socket) to the cluster at a fixed interval.
  */
 public final class StatsPublisher {
 
@@ -51,7 +51,15 @@ public final class StatsPublisher {
   }
 
   public void publish() {
-    NodeStats stats = new NodeStats(nodeId, service, counter.active(), counter.total(), udp.get());
+    NodeStats stats =
+        new NodeStats(
+            nodeId,
+            service,
+            counter.active(),
+            counter.total(),
+            udp.get(),
+            counter.loops(),
+            FdStats.current());
     vertx.eventBus().publish(NodeStats.ADDRESS, stats.toJson());
   }
 }

@@ -50,8 +50,9 @@ public final class EchoVerticle extends VerticleBase implements Listener {
   }
 
   private void serve(NetSocket socket) {
-    counter.opened();
-    socket.closeHandler(v -> counter.closed());
+    // Counted per event loop too: the loop that accepted it keeps it until it closes.
+    ConnectionCounter.Loop loop = counter.opened();
+    socket.closeHandler(v -> counter.closed(loop));
     socket.exceptionHandler(e -> LOG.debug("Echo connection error: {}", e.toString()));
     Sockets.allowHalfClosure(socket);
     Relay.start(socket, socket).ended().onComplete(ar -> socket.close());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.DatagramStats;
+import io.roundhouse.stats.LoopStats;
 import io.roundhouse.stats.NodeStats;
 import io.roundhouse.testing.Eventually;
 import io.roundhouse.testing.PrometheusText;
@@ -114,18 +115,34 @@ class EchoConnectionCountsIT {
       Eventually.until(
           "the observer sees one active connection",
           () ->
-              seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 1, 1, DatagramStats.NONE)),
+              counts(seen)
+                  .contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 1, 1, DatagramStats.NONE)),
           () -> seen);
 
+      assertThat(seen)
+          .as("the event loop that accepted it reports it")
+          .anyMatch(
+              s ->
+                  s.active() == 1
+                      && s.loops().stream().mapToLong(LoopStats::active).sum() == 1
+                      && s.loops().stream().mapToLong(LoopStats::total).sum() == 1);
       socket.close();
 
       Eventually.until(
           "the observer sees the connection gone",
           () ->
-              seen.contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 0, 1, DatagramStats.NONE)),
+              counts(seen)
+                  .contains(new NodeStats(NODE_ID, ServiceInstance.ECHO, 0, 1, DatagramStats.NONE)),
           () -> seen);
     } finally {
       consumer.unregister().await();
     }
+  }
+
+  /** The counts alone, without the loops and fds that vary with the machine. */
+  private static List<NodeStats> counts(List<NodeStats> seen) {
+    return seen.stream()
+        .map(s -> new NodeStats(s.id(), s.service(), s.active(), s.total(), s.udp()))
+        .toList();
   }
 }

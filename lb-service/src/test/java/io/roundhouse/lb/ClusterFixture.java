@@ -66,19 +66,28 @@ final class ClusterFixture implements AutoCloseable {
   }
 
   EchoService echo(String nodeId) {
-    EchoConfig config =
-        EchoConfig.from(
-            Settings.of(
-                settings(
-                    nodeId,
-                    Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1", "ECHO_ADMIN_PORT", "0"))));
+    return echo(nodeId, Map.of());
+  }
+
+  /** An echo node with {@code extra} settings over the defaults (one listener, ports 0). */
+  EchoService echo(String nodeId, Map<String, String> extra) {
+    Map<String, String> env =
+        new HashMap<>(Map.of("ECHO_PORT", "0", "ECHO_INSTANCES", "1", "ECHO_ADMIN_PORT", "0"));
+    env.putAll(extra);
+    EchoConfig config = EchoConfig.from(Settings.of(settings(nodeId, env)));
     ClusterNode node = cluster.join(nodeId, "echo");
     return track(EchoService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }
 
   WsService ws(String nodeId) {
-    WsConfig config =
-        WsConfig.from(Settings.of(settings(nodeId, Map.of("WS_PORT", "0", "WS_INSTANCES", "1"))));
+    return ws(nodeId, Map.of());
+  }
+
+  /** A ws node with {@code extra} settings over the defaults (one listener, port 0). */
+  WsService ws(String nodeId, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of("WS_PORT", "0", "WS_INSTANCES", "1"));
+    env.putAll(extra);
+    WsConfig config = WsConfig.from(Settings.of(settings(nodeId, env)));
     ClusterNode node = cluster.join(nodeId, "ws");
     return track(WsService.start(node, config).timeout(30, TimeUnit.SECONDS).await());
   }

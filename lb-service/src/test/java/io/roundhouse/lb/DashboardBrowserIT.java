@@ -198,7 +198,9 @@ class DashboardBrowserIT {
         .as("share and fair share per node")
         .hasSize(6)
         .allSatisfy((id, share) -> assertThat(share).containsExactly("33.3", "33.3"));
-    assertThat(yAxisLabelsFit()).as("every y-axis label fits its axis").isTrue();
+    assertThat(DashboardPage.yAxisLabelsFit(browser.driver()))
+        .as("every y-axis label fits its axis")
+        .isTrue();
     browser.screenshot(Path.of("target", "dashboard.png"));
 
     victim.kill();
@@ -284,25 +286,6 @@ class DashboardBrowserIT {
     Map<String, List<String>> out = new HashMap<>();
     rows.forEach(r -> out.put(r.get(0), List.of(r.get(1), r.get(2))));
     return out;
-  }
-
-  /**
-   * Whether each chart's y axes are wider than their widest tick label, measured in the page's own
-   * font (uPlot draws labels on a canvas, so the DOM cannot show a clipped one).
-   */
-  private boolean yAxisLabelsFit() {
-    return Boolean.TRUE.equals(
-        browser
-            .driver()
-            .executeScript(
-                "const c = document.createElement('canvas').getContext('2d');"
-                    + " c.font = '11px system-ui, sans-serif';"
-                    + " const charts = [...document.querySelectorAll('.uplot')];"
-                    + " return charts.length > 0 && charts.every(u => {"
-                    + " const axes = u.querySelectorAll('.u-axis');"
-                    + " const fits = (labels, axis) => !!axis && (labels || '').split('|')"
-                    + ".every(l => c.measureText(l).width + 4 <= axis.offsetWidth);"
-                    + " return fits(u.dataset.yLabels, axes[1]) && fits(u.dataset.shareLabels, axes[2]); });"));
   }
 
   private void awaitPage(Duration timeout, Predicate<Map<String, Panel>> condition, String what) {

@@ -63,11 +63,12 @@ final class WsSessions {
     if (ws.isClosed()) {
       return;
     }
-    counter.opened();
+    // Counted per event loop too: the loop that accepted it keeps it until it closes.
+    ConnectionCounter.Loop loop = counter.opened();
     ws.exceptionHandler(e -> onError(ws, e));
     ws.closeHandler(
         v -> {
-          counter.closed();
+          counter.closed(loop);
           if (room != null) {
             rooms.leave(room, ws);
           }

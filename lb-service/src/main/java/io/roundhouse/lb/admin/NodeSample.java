@@ -1,5 +1,8 @@
 package io.roundhouse.lb.admin;
 
+import io.roundhouse.stats.FdStats;
+import io.roundhouse.stats.NodeStats;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,6 +21,7 @@ import io.vertx.core.json.JsonObject;
  * @param reportedTotal connections the node says it has accepted, or null before its first report
  * @param connectionsPerSecond routed per second: the growth of {@code totalConnections} since the
  *     previous sample, divided by the time between the two samples; 0 on a node's first sample
+ * @param reported the node's last report, for its own side (loops, fds), or null before its first
  */
 record NodeSample(
     String id,
@@ -31,7 +35,8 @@ record NodeSample(
     long totalConnections,
     Long reportedActive,
     Long reportedTotal,
-    double connectionsPerSecond) {
+    double connectionsPerSecond,
+    NodeStats reported) {
 
   JsonObject toJson() {
     return new JsonObject()
@@ -46,6 +51,19 @@ record NodeSample(
         .put("totalConnections", totalConnections)
         .put("reportedActiveConnections", reportedActive)
         .put("reportedTotalConnections", reportedTotal)
-        .put("connectionsPerSecond", connectionsPerSecond);
+        .put("connectionsPerSecond", connectionsPerSecond)
+        .put("reportedLoops", reportedLoops(reported))
+        .put("reportedFds", reportedFds(reported));
+  }
+
+  /** The node's connections per event loop as it reports them; null before its first report. */
+  static JsonArray reportedLoops(NodeStats reported) {
+    return reported == null ? null : reported.loopsJson();
+  }
+
+  /** The node's process's fds as it reports them; null before a report, or from an older node. */
+  static JsonObject reportedFds(NodeStats reported) {
+    FdStats fds = reported == null ? null : reported.fds();
+    return fds == null ? null : fds.toJson();
   }
 }

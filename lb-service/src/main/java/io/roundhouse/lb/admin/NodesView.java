@@ -35,7 +35,9 @@ final class NodesView {
               .put("totalConnections", backend.totalConnections())
               .put("failedConnects", backend.failedConnects())
               .put("reportedActiveConnections", reported == null ? null : reported.active())
-              .put("reportedTotalConnections", reported == null ? null : reported.total()));
+              .put("reportedTotalConnections", reported == null ? null : reported.total())
+              .put("reportedLoops", NodeSample.reportedLoops(reported))
+              .put("reportedFds", NodeSample.reportedFds(reported)));
     }
     return new JsonObject().put("balancer", balancerId).put("nodes", nodes);
   }

@@ -75,7 +75,8 @@ final class StatsSampler {
         total,
         reported == null ? null : reported.active(),
         reported == null ? null : reported.total(),
-        round(perSecond));
+        round(perSecond),
+        reported);
   }
 
   StatsSnapshot latest() {

@@ -1,6 +1,8 @@
 package io.roundhouse.lb.conn;
 
 import io.roundhouse.lb.backend.Backend;
+import io.roundhouse.stats.FdStats;
+import io.roundhouse.stats.NodeStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
@@ -14,9 +16,9 @@ import java.util.stream.Collectors;
 /**
  * {@code GET /api/sockets}: the sockets around the connection list. Each listening port with the
  * connected sockets hanging off it, the event loops' shares, the outbound ephemeral ports taken per
- * backend against the port range, fds against the limit, and TCP states. Kernel figures ({@code
- * /proc/net/tcp}) cover the whole network namespace, every process's sockets; the rest are this
- * process's. Reads files: render on a worker.
+ * backend against the port range (beside each backend's own report of its side), fds against the
+ * limit, and TCP states. Kernel figures ({@code /proc/net/tcp}) cover the whole network namespace,
+ * every process's sockets; the rest are this process's. Reads files: render on a worker.
  */
 public final class SocketsView {
 
@@ -117,13 +119,30 @@ public final class SocketsView {
               .put("sockets", toward.size())
               .put("timeWait", toward.stream().filter(s -> s.state().equals("TIME_WAIT")).count())
               .put("liveLegs", legs)
-              .put("share", size <= 0 ? 0.0 : (double) toward.size() / size));
+              .put("share", size <= 0 ? 0.0 : (double) toward.size() / size)
+              .put("reported", reported(b.reported())));
     }
     return new JsonObject()
         .put("low", range[0])
         .put("high", range[1])
         .put("size", size)
         .put("perBackend", rows);
+  }
+
+  /**
+   * The backend's own side, as it last reported it: its open connections, per event loop, and its
+   * process's fds; null before its first report (loops empty and fds null from an older node).
+   */
+  private static JsonObject reported(NodeStats stats) {
+    if (stats == null) {
+      return null;
+    }
+    FdStats fds = stats.fds();
+    return new JsonObject()
+        .put("activeConnections", stats.active())
+        .put("totalConnections", stats.total())
+        .put("loops", stats.loopsJson())
+        .put("fds", fds == null ? null : fds.toJson());
   }
 
   private static boolean sameEndpoint(InetSocketAddress address, String host, int port) {

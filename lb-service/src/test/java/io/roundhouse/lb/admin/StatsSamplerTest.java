@@ -8,10 +8,13 @@ import io.roundhouse.lb.health.CheckFailure;
 import io.roundhouse.lb.health.HealthConfig;
 import io.roundhouse.lb.health.OutlierDetector;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.FdStats;
+import io.roundhouse.stats.LoopStats;
 import io.roundhouse.stats.NodeStats;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StatsSamplerTest {
@@ -71,6 +74,35 @@ class StatsSamplerTest {
     JsonObject silentSoFar = json.getJsonArray("nodes").getJsonObject(1);
     assertThat(silentSoFar.getValue("reportedActiveConnections")).isNull();
     assertThat(silentSoFar.getJsonArray("history").getJsonArray(0).getValue(2)).isNull();
+  }
+
+  @Test
+  void shouldCarryTheNodesOwnLoopsAndFdsWhenItReportsThem() {
+    up("echo-1", "echo", 7001);
+    up("echo-2", "echo", 7002);
+    directory.report(
+        new NodeStats(
+            "echo-1",
+            "echo",
+            3,
+            5,
+            null,
+            List.of(new LoopStats("loop-0", 1, 2), new LoopStats("loop-1", 2, 3)),
+            new FdStats(40, 1024)));
+    directory.report(new NodeStats("echo-2", "echo", 0, 0));
+
+    JsonArray nodes = sampler.sample(1_000, System.nanoTime()).toJson(null).getJsonArray("nodes");
+
+    JsonObject reporting = nodes.getJsonObject(0);
+    assertThat(reporting.getJsonArray("reportedLoops"))
+        .containsExactly(
+            new JsonObject().put("thread", "loop-0").put("active", 1L).put("total", 2L),
+            new JsonObject().put("thread", "loop-1").put("active", 2L).put("total", 3L));
+    assertThat(reporting.getJsonObject("reportedFds"))
+        .isEqualTo(new JsonObject().put("open", 40L).put("max", 1024L));
+    JsonObject older = nodes.getJsonObject(1);
+    assertThat(older.getJsonArray("reportedLoops")).isEmpty();
+    assertThat(older.getValue("reportedFds")).isNull();
   }
 
   @Test

@@ -2,8 +2,11 @@ package io.roundhouse.lb.conn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.roundhouse.lb.backend.Backend;
+import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.registry.ServiceInstance;
+import io.roundhouse.stats.FdStats;
+import io.roundhouse.stats.LoopStats;
+import io.roundhouse.stats.NodeStats;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,9 +62,20 @@ class SocketsViewTest {
                 new Listening("udp", "udp", "127.0.0.1", 9000, 1)),
             proc);
 
-    JsonObject json =
-        view.render(
-            List.of(new Backend(new ServiceInstance("echo-1", "echo", "127.0.0.1", 7001, "m"))));
+    BackendDirectory backends = new BackendDirectory();
+    backends.instanceUp(new ServiceInstance("echo-1", "echo", "127.0.0.1", 7001, "m"));
+    backends.instanceUp(new ServiceInstance("echo-2", "echo", "127.0.0.1", 7002, "m"));
+    backends.report(
+        new NodeStats(
+            "echo-1",
+            "echo",
+            1,
+            4,
+            null,
+            List.of(new LoopStats("vert.x-eventloop-thread-0", 1, 4)),
+            new FdStats(30, 1024)));
+
+    JsonObject json = view.render(backends.all());
 
     JsonObject tcp = json.getJsonArray("listeners").getJsonObject(0);
     assertThat(tcp.getLong("listeningSockets")).isEqualTo(2);
@@ -75,6 +89,13 @@ class SocketsViewTest {
     assertThat(echo.getLong("sockets")).isEqualTo(2);
     assertThat(echo.getLong("timeWait")).isEqualTo(1);
     assertThat(echo.getDouble("share")).isEqualTo(0.002);
+    JsonObject reported = echo.getJsonObject("reported");
+    assertThat(reported.getLong("activeConnections")).isEqualTo(1);
+    assertThat(reported.getJsonArray("loops").getJsonObject(0).getLong("total")).isEqualTo(4);
+    assertThat(reported.getJsonObject("fds").getLong("max")).isEqualTo(1024);
+    assertThat(ephemeral.getJsonArray("perBackend").getJsonObject(1).getValue("reported"))
+        .as("no report yet from echo-2")
+        .isNull();
     assertThat(json.getJsonObject("tcpStates").getMap())
         .containsEntry("LISTEN", 2L)
         .containsEntry("ESTABLISHED", 3L)
