@@ -184,6 +184,8 @@ public final class LbService implements Launcher.Running {
             node.hazelcast(),
             node.metrics().registry(),
             List.of(ServiceInstance.ECHO, ServiceInstance.WS));
+    AdminApi rebalance =
+        router -> router.get("/api/rebalance").handler(ctx -> ctx.json(shed.status()));
     AdminWrites writes = new AdminWrites(config.adminToken());
     AdminApi drains = new DrainApi(directory, writes, config.shutdownGrace());
     LiveSettings live =
@@ -234,7 +236,8 @@ public final class LbService implements Launcher.Running {
                                 node.metrics(),
                                 new SocketsView(
                                     config.nodeId(), counters.connections(), p.listening(config)),
-                                List.of(balancers, drains, new SettingsApi(live, writes))))
+                                List.of(
+                                    balancers, rebalance, drains, new SettingsApi(live, writes))))
                     .map(admin -> new LbService(p, admin, peers, shed)))
         .compose(lb -> peers.start(() -> lb.report(config, counters)).map(lb))
         .compose(lb -> live.start().map(lb))

@@ -13,6 +13,11 @@ enum Health {
   DOWN("down"),
   /** Outlier detection took it out for a while after failures of real traffic. */
   EJECTED("ejected"),
+  /**
+   * Out of rotation while its connections are closed spread over the drain (its SIGTERM, or the
+   * admin API); the panel counts what it still holds.
+   */
+  DRAINING("draining"),
   /** No report from the node for longer than {@link #SILENT_AFTER}: hung, or dying. */
   SILENT("silent"),
   /** In rotation, but no check has passed yet. */
@@ -43,6 +48,9 @@ enum Health {
     if (health.outlier().ejected(nowNanos)) {
       return EJECTED;
     }
+    if (backend.draining()) {
+      return DRAINING;
+    }
     if (nowNanos - backend.lastHeardAt() > SILENT_AFTER.toNanos()) {
       return SILENT;
     }
@@ -60,6 +68,13 @@ enum Health {
         yield outlier.reason() + ", back in " + seconds + " s";
       }
       case SILENT -> "no report for over " + SILENT_AFTER.toSeconds() + " s";
+      case DRAINING -> {
+        long left = Math.max(0, backend.drainingUntil() - System.currentTimeMillis());
+        yield backend.activeConnections()
+            + " connections left to drain, "
+            + TimeUnit.MILLISECONDS.toSeconds(left + 999)
+            + " s to go";
+      }
       default -> backend.health().state().reason();
     };
   }

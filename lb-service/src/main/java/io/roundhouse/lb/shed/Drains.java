@@ -8,6 +8,7 @@ import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.registry.DrainNotice;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,15 @@ final class Drains {
   /** Connections the drains have yet to close. */
   int remaining() {
     return active.values().stream().mapToInt(Drain::remaining).sum();
+  }
+
+  /**
+   * Each drain under way (a backend's id, or "balancer") and the connections it has yet to close.
+   */
+  JsonObject remainingByDrain() {
+    JsonObject out = new JsonObject();
+    active.forEach((what, drain) -> out.put(what, drain.remaining()));
+    return out;
   }
 
   /** Connections a backend's drain has yet to close, 0 when it is not draining here. */

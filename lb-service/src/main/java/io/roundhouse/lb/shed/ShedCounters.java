@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roundhouse.lb.conn.Kind;
 import io.roundhouse.lb.conn.ShedReason;
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,5 +90,27 @@ final class ShedCounters {
 
   long windowMax() {
     return windowMax.get();
+  }
+
+  /** Per service: the spread last seen and the moves so far. */
+  JsonObject services() {
+    JsonObject out = new JsonObject();
+    spreads.forEach(
+        (service, spread) -> {
+          Counter moved = moves.get(service);
+          out.put(
+              service,
+              new JsonObject()
+                  .put("spread", Math.round(spread.sum() * 1000) / 1000.0)
+                  .put("moves", moved == null ? 0 : (long) moved.count()));
+        });
+    return out;
+  }
+
+  /** Connections ended on purpose, by reason and protocol ("drain/websocket"). */
+  JsonObject shed() {
+    JsonObject out = new JsonObject();
+    shed.forEach((key, counter) -> out.put(key.toLowerCase(Locale.ROOT), (long) counter.count()));
+    return out;
   }
 }

@@ -32,6 +32,7 @@ public final class ShedVerticle extends VerticleBase {
   private final List<String> services;
   private Drains drains;
   private Rebalancer rebalancer;
+  private ShedCounters counters;
   private MessageConsumer<JsonObject> notices;
 
   /**
@@ -54,8 +55,7 @@ public final class ShedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ShedCounters counters =
-        new ShedCounters(meters, () -> rebalancer.config().tolerance(), () -> remaining());
+    counters = new ShedCounters(meters, () -> rebalancer.config().tolerance(), () -> remaining());
     drains = new Drains(context, directory, registry, initial.tcpIdle(), counters);
     rebalancer =
         new Rebalancer(
@@ -87,6 +87,19 @@ public final class ShedVerticle extends VerticleBase {
   private void look() {
     rebalancer.tick();
     vertx.setTimer(rebalancer.config().interval().toMillis(), t -> look());
+  }
+
+  /** {@code /api/rebalance}: the settings, the spread and moves per service, the drains. */
+  public JsonObject status() {
+    ShedConfig config = rebalancer.config();
+    return new JsonObject()
+        .put("enabled", config.rebalance())
+        .put("tolerancePercent", config.tolerancePercent())
+        .put("movesPerSecond", config.movesPerSecond())
+        .put("windowMovesMax", counters.windowMax())
+        .put("services", counters.services())
+        .put("draining", drains.remainingByDrain())
+        .put("shed", counters.shed());
   }
 
   /** New rebalancing settings from the next look on; any thread. */
