@@ -128,6 +128,11 @@ final class ClusterFixture implements AutoCloseable {
     service.node().close().timeout(30, TimeUnit.SECONDS).await();
   }
 
+  /** The blocking clients for the admin API's other methods. */
+  TestClients testClients() {
+    return testClients;
+  }
+
   /** GETs with the JDK's blocking client; see {@link TestClients#http}. */
   TestClients.Reply http(int port, String path, String... headers) {
     return testClients.http(port, path, headers);

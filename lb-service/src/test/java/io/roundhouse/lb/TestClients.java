@@ -46,10 +46,36 @@ final class TestClients {
    * test thread can drop a response body that arrives before its handler is set.
    */
   Reply http(int port, String path, String... headers) {
+    return send("GET", port, path, HttpRequest.BodyPublishers.noBody(), headers);
+  }
+
+  /** POSTs an empty body; see {@link #http}. */
+  Reply post(int port, String path) {
+    return send("POST", port, path, HttpRequest.BodyPublishers.noBody());
+  }
+
+  /** DELETEs; see {@link #http}. */
+  Reply delete(int port, String path) {
+    return send("DELETE", port, path, HttpRequest.BodyPublishers.noBody());
+  }
+
+  /** PATCHes with a JSON body; see {@link #http}. */
+  Reply patch(int port, String path, String json) {
+    return send(
+        "PATCH",
+        port,
+        path,
+        HttpRequest.BodyPublishers.ofString(json),
+        "Content-Type",
+        "application/json");
+  }
+
+  private Reply send(
+      String method, int port, String path, HttpRequest.BodyPublisher body, String... headers) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
-            .GET();
+            .method(method, body);
     if (headers.length > 0) {
       request.headers(headers);
     }

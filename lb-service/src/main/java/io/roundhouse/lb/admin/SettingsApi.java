@@ -36,8 +36,8 @@ public final class SettingsApi implements AdminApi {
     router.get("/api/settings").handler(this::show);
     router
         .patch("/api/settings")
-        .handler(writes)
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY))
+        .handler(writes)
         .handler(this::change);
   }
 
