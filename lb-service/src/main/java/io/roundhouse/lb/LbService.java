@@ -10,11 +10,7 @@ import io.roundhouse.lb.backend.Backend;
 import io.roundhouse.lb.backend.BackendConnector;
 import io.roundhouse.lb.backend.BackendDirectory;
 import io.roundhouse.lb.backend.BackendMeters;
-import io.roundhouse.lb.balance.BalancingStrategy;
-import io.roundhouse.lb.balance.Strategies;
-import io.roundhouse.lb.conn.Listening;
 import io.roundhouse.lb.conn.SocketsView;
-import io.roundhouse.lb.health.HealthCheckVerticle;
 import io.roundhouse.lb.http.EdgeRejections;
 import io.roundhouse.lb.http.GatewayErrors;
 import io.roundhouse.lb.http.HttpFrontendVerticle;
@@ -26,8 +22,6 @@ import io.roundhouse.lb.settings.LiveSettings;
 import io.roundhouse.lb.settings.Tunables;
 import io.roundhouse.lb.shed.ShedVerticle;
 import io.roundhouse.lb.tcp.TcpFrontendVerticle;
-import io.roundhouse.lb.udp.UdpFrontendVerticle;
-import io.roundhouse.lb.udp.UdpMeters;
 import io.roundhouse.registry.HazelcastServiceRegistry;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.registry.ServiceRegistry;
@@ -41,12 +35,8 @@ import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +66,7 @@ public final class LbService implements Launcher.Running {
   private final BalancerPeers peers;
   private final ShedVerticle shed;
 
-  private LbService(Parts parts, Deployed admin, BalancerPeers peers, ShedVerticle shed) {
+  private LbService(LbParts parts, Deployed admin, BalancerPeers peers, ShedVerticle shed) {
     this.node = parts.node();
     this.directory = parts.directory();
     this.statsConsumer = parts.statsConsumer();
@@ -90,58 +80,6 @@ public final class LbService implements Launcher.Running {
     this.shutdownGrace = parts.config().shutdownGrace();
     this.peers = peers;
     this.shed = shed;
-  }
-
-  /** What is running so far, passed down the start chain; each step adds one piece. */
-  private record Parts(
-      ClusterNode node,
-      LbConfig config,
-      BackendDirectory directory,
-      Readiness readiness,
-      MessageConsumer<JsonObject> statsConsumer,
-      ServiceRegistry.Watch watch,
-      String checks,
-      Deployed tcp,
-      Deployed http,
-      Deployed udp) {
-
-    Parts with(ServiceRegistry.Watch w) {
-      return new Parts(
-          node, config, directory, readiness, statsConsumer, w, checks, tcp, http, udp);
-    }
-
-    /** The health checker's deployment id, or null when checks are off. */
-    Parts withChecks(String id) {
-      return new Parts(
-          node, config, directory, readiness, statsConsumer, watch, id, tcp, http, udp);
-    }
-
-    Parts withTcp(Deployed d) {
-      return new Parts(
-          node, config, directory, readiness, statsConsumer, watch, checks, d, http, udp);
-    }
-
-    Parts withHttp(Deployed d) {
-      return new Parts(
-          node, config, directory, readiness, statsConsumer, watch, checks, tcp, d, udp);
-    }
-
-    /** The public ports, as the Sockets view shows them. */
-    List<Listening> listening(LbConfig config) {
-      List<Listening> ports = new ArrayList<>();
-      ports.add(new Listening("tcp", "tcp", config.host(), tcp.port(), config.instances()));
-      ports.add(new Listening("http", "tcp", config.host(), http.port(), config.instances()));
-      if (udp != null) {
-        ports.add(new Listening("udp", "udp", config.host(), udp.port(), 1));
-      }
-      return ports;
-    }
-
-    /** The UDP frontend, or null when it is off. */
-    Parts withUdp(Deployed d) {
-      return new Parts(
-          node, config, directory, readiness, statsConsumer, watch, checks, tcp, http, d);
-    }
   }
 
   /**
@@ -170,8 +108,9 @@ public final class LbService implements Launcher.Running {
             .eventBus()
             .<JsonObject>consumer(NodeStats.ADDRESS)
             .handler(m -> directory.report(NodeStats.fromJson(m.body())));
-    Parts parts =
-        new Parts(node, config, directory, readiness, statsConsumer, null, null, null, null, null);
+    LbParts parts =
+        new LbParts(
+            node, config, directory, readiness, statsConsumer, null, null, null, null, null);
     ServiceRegistry registry = new HazelcastServiceRegistry(node.vertx(), node.hazelcast());
     BalancerPeers peers = new BalancerPeers(node.vertx(), BalancerPeers.DEFAULT_INTERVAL_MS);
     AdminApi balancers =
@@ -190,12 +129,12 @@ public final class LbService implements Launcher.Running {
     AdminApi drains = new DrainApi(directory, writes, config.shutdownGrace());
     LiveSettings live =
         new LiveSettings(
-            node.vertx(), node.hazelcast(), Tunables.of(config), retuner(connector, shed));
+            node.vertx(), node.hazelcast(), Tunables.of(config), LbWiring.retuner(connector, shed));
     return statsConsumer
         .completion()
         .compose(v -> registry.watch(directory))
         .map(parts::with)
-        .compose(p -> startChecks(node, config, directory).map(p::withChecks))
+        .compose(p -> LbWiring.startChecks(node, config, directory).map(p::withChecks))
         .compose(
             p ->
                 TcpFrontendVerticle.deploy(
@@ -217,7 +156,7 @@ public final class LbService implements Launcher.Running {
                             new HttpFrontendVerticle(
                                 config, port, connector, counters, errors, limits, rejections))
                     .map(p::withHttp))
-        .compose(p -> startUdp(node, config, connector, counters).map(p::withUdp))
+        .compose(p -> LbWiring.startUdp(node, config, connector, counters).map(p::withUdp))
         .compose(p -> node.vertx().deployVerticle(shed).map(p))
         .compose(
             p ->
@@ -244,18 +183,6 @@ public final class LbService implements Launcher.Running {
         .onSuccess(lb -> lb.serving(config));
   }
 
-  /** Puts run-time settings in force: the connector's for new dials, the rebalancer's. */
-  private static Consumer<Tunables> retuner(BackendConnector connector, ShedVerticle shed) {
-    Map<Strategies, Supplier<BalancingStrategy>> factories = new EnumMap<>(Strategies.class);
-    for (Strategies s : Strategies.values()) {
-      factories.put(s, s::create);
-    }
-    return t -> {
-      connector.retune(factories.get(t.strategy()), t.backendMaxConnections(), t.queueTimeout());
-      shed.retune(t.shed());
-    };
-  }
-
   /** Chooses and dials backends, each up to its cap, queueing past it. */
   static BackendConnector connector(LbConfig config, BackendDirectory directory, Limits limits) {
     return new BackendConnector(
@@ -275,38 +202,6 @@ public final class LbService implements Launcher.Running {
         queues.freed(backend.service());
       }
     };
-  }
-
-  /** One UDP frontend verticle (a flow table is per socket), or none when {@code LB_UDP} is off. */
-  private static Future<Deployed> startUdp(
-      ClusterNode node, LbConfig config, BackendConnector connector, FrontendCounters counters) {
-    if (!config.udp().enabled()) {
-      LOG.info("The UDP frontend is off (LB_UDP)");
-      return Future.succeededFuture(null);
-    }
-    UdpMeters meters = new UdpMeters(node.metrics().registry());
-    return ScaledDeployment.deploy(
-        node.vertx(),
-        config.udp().port(),
-        1,
-        port ->
-            new UdpFrontendVerticle(
-                config.udp(),
-                config.host(),
-                port,
-                connector,
-                meters,
-                counters.udp(),
-                counters.connections()));
-  }
-
-  private static Future<String> startChecks(
-      ClusterNode node, LbConfig config, BackendDirectory directory) {
-    if (!config.health().checks()) {
-      LOG.info("Active health checks are off (LB_HEALTH_CHECKS)");
-      return Future.succeededFuture(null);
-    }
-    return node.vertx().deployVerticle(new HealthCheckVerticle(config.health(), directory::all));
   }
 
   /** Ready from here on; the log line names the bound ports (port 0 picks free ones). */
