@@ -23,6 +23,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,14 @@ final class Frontends implements AutoCloseable {
    *     none, the default
    */
   Frontends(Map<String, String> settings, NodeMetrics vertxMeters) {
+    this(settings, vertxMeters, null);
+  }
+
+  /**
+   * @param shedCloseTimeout how long a shed WebSocket tunnel's close handshakes may take; null for
+   *     the default
+   */
+  Frontends(Map<String, String> settings, NodeMetrics vertxMeters, Duration shedCloseTimeout) {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     vertx =
         vertxMeters == null
@@ -98,8 +107,18 @@ final class Frontends implements AutoCloseable {
                 0,
                 1,
                 port ->
-                    new HttpFrontendVerticle(
-                        config, port, connector, counters, errors, limits, rejections))
+                    shedCloseTimeout == null
+                        ? new HttpFrontendVerticle(
+                            config, port, connector, counters, errors, limits, rejections)
+                        : new HttpFrontendVerticle(
+                            config,
+                            port,
+                            connector,
+                            counters,
+                            errors,
+                            limits,
+                            rejections,
+                            shedCloseTimeout))
             .timeout(30, TimeUnit.SECONDS)
             .await()
             .port();

@@ -20,7 +20,9 @@ public interface Shedder {
    *   <li>WebSocket tunnel: always; the client gets a close frame with {@code reason}'s code at the
    *       next frame boundary of the backend-to-client stream, the backend a close frame at the
    *       next boundary of the client-to-backend stream, and both channels close within bounded
-   *       time. {@code idleAtLeast} is ignored: a frame boundary never cuts a message.
+   *       time. {@code idleAtLeast} is ignored: a frame boundary never cuts a message. The
+   *       boundaries used are message boundaries (never between the fragments of one message,
+   *       unless that stream ends there), and the backend's close frame has code 1001.
    *   <li>TCP splice: only if neither leg read anything for {@code idleAtLeast} ({@link
    *       Duration#ZERO}: now, whatever it carries, as at a drain's deadline); both sides then get
    *       a FIN after every byte owed to them.

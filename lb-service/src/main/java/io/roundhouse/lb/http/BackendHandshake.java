@@ -70,9 +70,9 @@ final class BackendHandshake extends ChannelInboundHandlerAdapter {
       fail(new UpgradeException("the backend closed before answering"));
       return;
     }
-    channel
-        .pipeline()
-        .addBefore(ChannelSplice.Leg.NAME, CODEC, new HttpClientCodec(4096, 8192, 8192));
+    // First: whatever else watches the channel's bytes (a tunnel's frame gate) sees the raw bytes
+    // that follow the 101's head, as the leg does.
+    channel.pipeline().addFirst(CODEC, new HttpClientCodec(4096, 8192, 8192));
     channel.pipeline().addAfter(CODEC, READER, this);
     timer =
         channel

@@ -46,6 +46,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
   private final GatewayErrors errors;
   private final Limits limits;
   private final EdgeRejections rejections;
+  private final Duration shedCloseTimeout;
   private HttpServer server;
 
   public HttpFrontendVerticle(
@@ -56,6 +57,30 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
       GatewayErrors errors,
       Limits limits,
       EdgeRejections rejections) {
+    this(
+        config,
+        port,
+        connector,
+        counters,
+        errors,
+        limits,
+        rejections,
+        TunnelShedder.DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /**
+   * @param shedCloseTimeout how long a shed WebSocket tunnel may take to finish its close
+   *     handshakes before both its channels are closed anyway
+   */
+  public HttpFrontendVerticle(
+      LbConfig config,
+      int port,
+      BackendConnector connector,
+      FrontendCounters counters,
+      GatewayErrors errors,
+      Limits limits,
+      EdgeRejections rejections,
+      Duration shedCloseTimeout) {
     this.config = config;
     this.port = port;
     this.connector = connector;
@@ -63,6 +88,7 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
     this.errors = errors;
     this.limits = limits;
     this.rejections = rejections;
+    this.shedCloseTimeout = shedCloseTimeout;
   }
 
   @Override
@@ -87,7 +113,8 @@ public final class HttpFrontendVerticle extends VerticleBase implements Listener
     ContextInternal ctx = (ContextInternal) context;
     OutboundDialer dialer =
         new OutboundDialer((VertxInternal) vertx, ctx.nettyEventLoop(), config.connectTimeout());
-    WebSocketTunnel tunnel = new WebSocketTunnel(ctx, config, connector, dialer, counters, errors);
+    WebSocketTunnel tunnel =
+        new WebSocketTunnel(ctx, config, connector, dialer, counters, errors, shedCloseTimeout);
     Admission admission = new Admission(limits, errors);
     PublicPaths publicPaths = new PublicPaths(config.edge().publicDeny(), rejections);
     HttpServerOptions options =

@@ -26,6 +26,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.spi.metrics.TCPMetrics;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,12 @@ final class WebSocketTunnel {
   private final OutboundDialer dialer;
   private final FrontendCounters counters;
   private final GatewayErrors errors;
+  private final Duration shedCloseTimeout;
 
   /**
    * @param context the frontend verticle's: its event loop is the clients' and the dialler's
+   * @param shedCloseTimeout how long a shed tunnel's close handshakes may take ({@link
+   *     TunnelShedder})
    */
   WebSocketTunnel(
       ContextInternal context,
@@ -68,13 +72,15 @@ final class WebSocketTunnel {
       BackendConnector connector,
       OutboundDialer dialer,
       FrontendCounters counters,
-      GatewayErrors errors) {
+      GatewayErrors errors,
+      Duration shedCloseTimeout) {
     this.context = context;
     this.config = config;
     this.connector = connector;
     this.dialer = dialer;
     this.counters = counters;
     this.errors = errors;
+    this.shedCloseTimeout = shedCloseTimeout;
   }
 
   void handle(HttpServerRequest inbound) {
@@ -103,6 +109,7 @@ final class WebSocketTunnel {
     private final HttpServerRequest inbound;
     private State state = State.DIALLING;
     private Lease<ChannelSplice.Leg> lease;
+    private FrameGate fromBackend;
 
     Upgrade(HttpServerRequest inbound) {
       this.inbound = inbound;
@@ -132,6 +139,8 @@ final class WebSocketTunnel {
         return;
       }
       state = State.AWAITING_ANSWER;
+      // Before the handshake's codec leaves, so that frames in the 101's read pass through it.
+      fromBackend = FrameGate.watch(dialled.value().channel());
       BackendHandshake.perform(dialled.value(), upgradeRequest(inbound), config.backendTimeout())
           .onComplete(answer -> context.emit(v -> onAnswer(dialled, answer)));
     }
@@ -190,10 +199,15 @@ final class WebSocketTunnel {
       Sockets.setIdleTimeout(channel, config.tunnelIdleTimeout());
       ChannelSplice.Leg inboundLeg = ChannelSplice.takeOver(channel, EdgePipeline.HANDLER);
       state = State.SPLICED;
+      Channel backendChannel = lease.value().channel();
+      TunnelShedder shedder =
+          new TunnelShedder(
+              channel, FrameGate.watch(channel), backendChannel, fromBackend, shedCloseTimeout);
       LiveConnection live = LiveConnection.of(channel);
       if (live != null) {
         live.upgraded();
-        live.outbound(lease.backend().id(), lease.value().channel());
+        live.outbound(lease.backend().id(), backendChannel);
+        live.shedBy(shedder);
       }
       // Only locals in the close callback: capturing this upgrade would keep the client's HTTP
       // request, its connection and their buffers alive for as long as the tunnel lives.

@@ -95,7 +95,9 @@ final class TcpConnection {
     }
     live.outbound(connected.backend().id(), outbound.channel());
     live.countedBy(new SpliceTraffic(inbound, outbound));
-    ChannelSplice.start(inbound, outbound)
+    ChannelSplice splice = ChannelSplice.start(inbound, outbound);
+    live.shedBy(new TcpShedder(inbound, outbound, TcpShedder.DEFAULT_CLOSE_TIMEOUT));
+    splice
         .closed()
         .onComplete(
             ar -> {
