@@ -23,8 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HeldWebSockets implements AutoCloseable {
 
-  /** How one close went: its code and reason, and how many users were open right after it. */
-  record Close(int code, String reason, int openAfter) {}
+  /**
+   * How one close went: its code and reason, how many users were open right after it, and when it
+   * came ({@link System#nanoTime()}, for benchmarks only).
+   */
+  record Close(int code, String reason, int openAfter, long atNanos) {}
 
   private final WebSocketClient client;
   private final int port;
@@ -75,7 +78,7 @@ final class HeldWebSockets implements AutoCloseable {
             int after = open.decrementAndGet();
             Short code = socket.closeStatusCode();
             int status = code == null ? -1 : code;
-            closes.add(new Close(status, socket.closeReason(), after));
+            closes.add(new Close(status, socket.closeReason(), after, System.nanoTime()));
             if (!closing && reconnectOn.contains(status)) {
               connect(user).onFailure(errors::add);
             }

@@ -148,6 +148,27 @@ final class LocalCluster implements AutoCloseable {
         logs);
   }
 
+  /** Starts one more backend (echo-N or ws-N) and returns once the balancer lists it. */
+  ServiceProcess join(String id) throws Exception {
+    startBackend(id);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (!registered().contains(id)) {
+      failIfAnyDied();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " not registered within " + START_TIMEOUT);
+      }
+      Thread.sleep(200);
+    }
+    return processes.get(processes.size() - 1);
+  }
+
+  /** Stops a backend {@link #join} started, as a SIGTERM does, and waits for it to exit. */
+  void leave(ServiceProcess backend) throws InterruptedException {
+    backend.terminate();
+    backend.awaitExit(Duration.ofSeconds(30));
+    processes.remove(backend);
+  }
+
   private void startBackend(String id) throws IOException {
     Map<String, String> env = new HashMap<>(clusterEnv);
     if (id.startsWith("echo-")) {

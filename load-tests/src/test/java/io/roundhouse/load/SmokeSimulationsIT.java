@@ -7,13 +7,20 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.joran.spi.JoranException;
 import io.gatling.app.Gatling$;
 import io.roundhouse.load.admin.NodeStats;
+import io.roundhouse.testing.Eventually;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +102,71 @@ class SmokeSimulationsIT {
 
     assertThat(run.exitCode()).as("Gatling's exit code").isNotZero();
     assertThat(run.report()).isRegularFile();
+  }
+
+  @Test
+  void shouldPassWsRebalanceWhenANodeJoinsWhileUsersHoldTheirWebSockets() throws Exception {
+    settings(
+        "{\"LB_STRATEGY\":\"least_connections\",\"LB_REBALANCE\":\"true\","
+            + "\"LB_REBALANCE_RATE\":\"5\",\"LB_REBALANCE_INTERVAL\":\"500ms\","
+            + "\"LB_REBALANCE_JITTER\":\"300ms\"}");
+    Map<String, String> load = smokeLoad();
+    load.put("users", "40");
+    load.put("ramp", "0");
+    load.put("hold", "30");
+    // Once every user holds its WebSocket, a fourth ws node joins.
+    CompletableFuture<io.roundhouse.testing.ServiceProcess> joined =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                Eventually.until(
+                    Duration.ofSeconds(30),
+                    "every user holds its WebSocket",
+                    () -> heldWebSockets() == 40);
+                return cluster.join("ws-4");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    try {
+      Run run = gatling(WsRebalanceSimulation.class, load);
+
+      assertThat(joined.get()).isNotNull();
+      assertThat(run.exitCode()).as("Gatling's exit code").isZero();
+      assertThat(run.report()).isRegularFile();
+    } finally {
+      settings(
+          "{\"LB_STRATEGY\":null,\"LB_REBALANCE\":null,\"LB_REBALANCE_RATE\":null,"
+              + "\"LB_REBALANCE_INTERVAL\":null,\"LB_REBALANCE_JITTER\":null}");
+      cluster.leave(joined.get());
+    }
+  }
+
+  /** The WebSockets the balancer holds to ws nodes now. */
+  private static long heldWebSockets() {
+    try {
+      return cluster.admin().nodes().service("ws").values().stream()
+          .mapToLong(NodeStats::activeConnections)
+          .sum();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** Changes the balancer's settings at run time ({@code PATCH /api/settings}). */
+  private static void settings(String json) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .build()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + cluster.adminPort() + "/api/settings"))
+                    .header("Content-Type", "application/json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as("PATCH /api/settings: %s", response.body()).isEqualTo(200);
   }
 
   /** Tens of users for a few seconds: enough to see the spread, light on two cores. */

@@ -13,10 +13,12 @@ public final class AdminClient {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final URI nodesUri;
+  private final URI rebalanceUri;
   private final HttpClient client;
 
   public AdminClient(String baseUrl) {
     this.nodesUri = URI.create(baseUrl.replaceAll("/+$", "") + "/api/nodes");
+    this.rebalanceUri = URI.create(baseUrl.replaceAll("/+$", "") + "/api/rebalance");
     this.client =
         HttpClient.newBuilder()
             .connectTimeout(TIMEOUT)
@@ -31,19 +33,27 @@ public final class AdminClient {
 
   /** {@code GET /api/nodes}; fails on anything but a 200 with the expected JSON. */
   public NodesSnapshot nodes() throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(nodesUri).timeout(TIMEOUT).GET().build();
+    return NodesSnapshot.parse(get(nodesUri));
+  }
+
+  /** {@code GET /api/rebalance}: the rebalancer's settings and its most moves in one second. */
+  public RebalanceStatus rebalance() throws IOException, InterruptedException {
+    return RebalanceStatus.parse(get(rebalanceUri));
+  }
+
+  private String get(URI uri) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
     HttpResponse<String> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IOException(
-          "admin API " + nodesUri + " did not answer: " + e.getMessage() + " (is the balancer up?)",
-          e);
+          "admin API " + uri + " did not answer: " + e.getMessage() + " (is the balancer up?)", e);
     }
     if (response.statusCode() != 200) {
       throw new IOException(
-          "admin API " + nodesUri + " answered " + response.statusCode() + ": " + response.body());
+          "admin API " + uri + " answered " + response.statusCode() + ": " + response.body());
     }
-    return NodesSnapshot.parse(response.body());
+    return response.body();
   }
 }
