@@ -82,6 +82,15 @@
     ];
   }
 
+  // Every balancer of the cluster (this one first), for the processes that share a listener's port.
+  let balancers = [];
+
+  /** The other balancers whose same frontend listens on this listener's port: SO_REUSEPORT peers. */
+  function sharers(l) {
+    const port = Number(String(l.address).split(':').pop());
+    return balancers.slice(1).filter((b) => b.ports && b.ports[l.frontend] === port);
+  }
+
   function renderListener(l) {
     const card = document.createElement('div');
     card.className = 'card';
@@ -93,7 +102,9 @@
     const connected = l.connectedSockets
       ? Object.entries(l.connectedSockets).map(([st, n]) => `${fmt.format(n)} ${st}`).join(', ') || 'none'
       : null;
-    card.innerHTML = '<h2></h2><div class="big"></div><p class="muted"></p><p class="muted"></p>';
+    const peers = sharers(l);
+    card.dataset.sharedWith = peers.map((b) => `${b.id}:${b.pid}`).join('|');
+    card.innerHTML = '<h2></h2><div class="big"></div><p class="muted"></p><p class="muted"></p><p class="muted shared"></p>';
     card.querySelector('h2').textContent = `${l.frontend.toUpperCase()} ${l.address} (${l.transport})`;
     const noun = l.transport === 'udp' ? 'flow' : 'connection';
     card.querySelector('.big').textContent = `${fmt.format(l.connections)} ${noun}${l.connections === 1 ? '' : 's'}`;
@@ -102,6 +113,9 @@
     p[1].textContent = connected == null
       ? 'UDP: this one socket serves every peer; each flow gets an outbound socket of its own'
       : 'connected sockets on this port: ' + connected;
+    p[2].textContent = peers.length
+      ? 'also listening on this port: ' + peers.map((b) => `${b.id} (pid ${b.pid}, ${fmt.format(b.connections)} open)`).join(', ')
+      : 'no other balancer listens on this port';
     return card;
   }
 
@@ -152,10 +166,12 @@
 
   async function poll() {
     try {
-      const [sockets, conns] = await Promise.all([
+      const [sockets, conns, peers] = await Promise.all([
         fetch('/api/sockets').then((r) => r.json()),
         fetch('/api/connections?' + query()).then((r) => r.json()),
+        fetch('/api/balancers').then((r) => r.json()).catch(() => ({ balancers: [] })),
       ]);
+      balancers = peers.balancers || [];
       renderProcess(sockets);
       if (conns.error) {
         $('#conn-count').textContent = '— ' + conns.error;

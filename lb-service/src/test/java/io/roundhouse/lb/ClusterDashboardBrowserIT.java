@@ -13,7 +13,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard's cluster strip in a real browser: one balancer's page lists both balancers of the
- * cluster, shows the rebalancer's state, and marks a node drained through the other balancer.
+ * cluster, shows the rebalancer's state, and marks a node drained through the other balancer; its
+ * Sockets page names a third balancer that shares its public ports.
  */
 class ClusterDashboardBrowserIT {
 
@@ -42,7 +43,8 @@ class ClusterDashboardBrowserIT {
   }
 
   @Test
-  void shouldListEveryBalancerAndMarkADrainingNodeWhenAnotherBalancerDrainsIt() throws Exception {
+  void shouldListEveryBalancerMarkADrainingNodeAndNamePortSharersWhenTheClusterHasSeveral()
+      throws Exception {
     fixture = new ClusterFixture();
     fixture.ws("ws-1");
     fixture.ws("ws-2");
@@ -86,7 +88,31 @@ class ClusterDashboardBrowserIT {
         .isEqualTo("draining");
     browser.screenshot(Path.of("target", "dashboard-cluster.png"));
 
+    // Balancer b on the same public ports: a's Sockets page names it on each shared listener.
+    LbService c =
+        fixture.lb(
+            "lb-c",
+            Map.of(
+                "LB_TCP_PORT", String.valueOf(a.tcpPort()),
+                "LB_HTTP_PORT", String.valueOf(a.httpPort()),
+                "LB_UDP_PORT", String.valueOf(a.udpPort())));
+    assertThat(c.tcpPort()).isEqualTo(a.tcpPort());
+    browser.driver().get("http://127.0.0.1:" + a.adminPort() + "/sockets.html");
+    for (String frontend : new String[] {"tcp", "http", "udp"}) {
+      wait.withMessage(() -> "lb-c named on a's " + frontend + " listener")
+          .until(
+              d ->
+                  d.findElement(By.cssSelector("[data-listener='" + frontend + "']"))
+                      .getAttribute("data-shared-with")
+                      .startsWith("lb-c:"));
+    }
+    assertThat(
+            browser.driver().findElement(By.cssSelector("[data-listener='tcp'] .shared")).getText())
+        .contains("lb-c");
+    browser.screenshot(Path.of("target", "sockets-shared.png"));
+
     fixture.testClients().delete(a.adminPort(), "/api/nodes/ws-2/drain");
+    browser.driver().get("http://127.0.0.1:" + a.adminPort() + "/");
     wait.withMessage(() -> "ws-2 back in rotation on the page")
         .until(
             d ->
