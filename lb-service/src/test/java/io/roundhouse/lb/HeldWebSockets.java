@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -40,7 +41,9 @@ final class HeldWebSockets implements AutoCloseable {
   private volatile boolean closing;
 
   HeldWebSockets(Vertx vertx, int port, Set<Integer> reconnectOn) {
-    this.client = vertx.createWebSocketClient();
+    // Vert.x caps WebSockets per server at 50 by default: a user beyond would wait forever.
+    this.client =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(20_000));
     this.port = port;
     this.reconnectOn = Set.copyOf(reconnectOn);
   }
