@@ -26,7 +26,7 @@ while (($# > 0)); do
     *) echo "usage: $0 [--count 50000] [--lb 7] [--ws 4] [--clients 3]" >&2; exit 1 ;;
   esac
 done
-per=$((count / clients))
+per=$(((count + clients - 1) / clients))
 count=$((per * clients))
 
 # The ws nodes hold count/wss WebSockets each: heap for them, and C1 only (many JVMs, two cores).
@@ -75,12 +75,17 @@ wait_for() { # suffix what
 
 wait_for held "held its sockets"
 open_s=$((SECONDS - started))
-balancers=$(curl -fsS "http://127.0.0.1:${LB_ADMIN_PORT:-8081}/api/balancers")
-read -r held per_lb <<<"$(python3 -c '
+# The balancers report themselves once a second: wait (bounded) until the reports catch up.
+for _ in $(seq 1 30); do
+  balancers=$(curl -fsS "http://127.0.0.1:${LB_ADMIN_PORT:-8081}/api/balancers")
+  read -r held per_lb <<<"$(python3 -c '
 import json, sys
 b = json.loads(sys.argv[1])["balancers"]
 print(sum(x["webSockets"] for x in b), "/".join(str(x["webSockets"]) for x in sorted(b, key=lambda x: x["id"])))
 ' "$balancers")"
+  ((held >= count)) && break
+  sleep 1
+done
 lb_fds=$(for pid in $(sed -n 's/.*started lb-[0-9]* (pid \([0-9]*\)).*/\1/p' "$cluster_out"); do
   ls "/proc/$pid/fd" | wc -l
 done | sort -n | tail -n 1)

@@ -69,7 +69,7 @@ final class Drains {
         Duration.ofMillis(Math.max(0, notice.untilMillis() - System.currentTimeMillis()));
     List<LiveConnection> connections =
         registry.snapshot().stream()
-            .filter(c -> notice.id().equals(c.backend()) && c.kind() != Kind.UDP)
+            .filter(c -> notice.id().equals(c.backend()) && longLived(c))
             .toList();
     start(notice.id(), connections, period);
   }
@@ -77,8 +77,16 @@ final class Drains {
   /** Drains every connection this balancer holds over {@code period}; completes when done. */
   Future<Void> self(Duration period) {
     List<LiveConnection> connections =
-        registry.snapshot().stream().filter(c -> c.kind() != Kind.UDP).toList();
+        registry.snapshot().stream().filter(Drains::longLived).toList();
     return start(SELF, connections, period).done();
+  }
+
+  /**
+   * What a drain sheds: TCP splices and WebSocket tunnels. A UDP flow ends when idle; an HTTP
+   * keep-alive connection is closed by the frontend's own shutdown, between requests.
+   */
+  private static boolean longLived(LiveConnection c) {
+    return c.kind() == Kind.TCP || c.kind() == Kind.WEBSOCKET;
   }
 
   private Drain start(String what, List<LiveConnection> connections, Duration period) {
