@@ -45,7 +45,7 @@ class ChannelSpliceTest {
   private EventLoop loop;
   private Channel listener;
   private ServerSocket backendListener;
-  private final CompletableFuture<ChannelSplice.Leg> accepted = new CompletableFuture<>();
+  private final CompletableFuture<SpliceLeg> accepted = new CompletableFuture<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -86,7 +86,7 @@ class ChannelSpliceTest {
 
   /** Dials the backend on the inbound's loop, splices, and returns the backend's socket. */
   private Socket splice(CompletableFuture<ChannelSplice> splice) throws Exception {
-    ChannelSplice.Leg inbound = accepted.get(10, TimeUnit.SECONDS);
+    SpliceLeg inbound = accepted.get(10, TimeUnit.SECONDS);
     new Bootstrap()
         .group(loop)
         .channelFactory(internal.transport().channelFactory(false))
@@ -154,7 +154,7 @@ class ChannelSpliceTest {
     try (Socket client = client()) {
       client.setReceiveBufferSize(64 * 1024);
       try (Socket backend = splice(splice)) {
-        ChannelSplice.Leg inbound = accepted.get();
+        SpliceLeg inbound = accepted.get();
         CompletableFuture<Void> writer =
             CompletableFuture.runAsync(
                 () -> {
@@ -238,7 +238,7 @@ class ChannelSpliceTest {
     CompletableFuture<ChannelSplice> splice = new CompletableFuture<>();
     try (Socket client = client()) {
       write(client, "held");
-      ChannelSplice.Leg inbound = accepted.get(10, TimeUnit.SECONDS);
+      SpliceLeg inbound = accepted.get(10, TimeUnit.SECONDS);
       try (Socket backend = splice(splice)) {
         write(client, " and more");
         assertThat(backend.getInputStream().readNBytes(13)).asString().isEqualTo("held and more");

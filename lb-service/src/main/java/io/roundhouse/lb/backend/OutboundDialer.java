@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -49,7 +50,7 @@ public final class OutboundDialer {
                 });
   }
 
-  public Future<ChannelSplice.Leg> dial(ServiceInstance backend) {
+  public Future<SpliceLeg> dial(ServiceInstance backend) {
     return resolve(vertx, backend).compose(this::connect);
   }
 
@@ -71,8 +72,8 @@ public final class OutboundDialer {
     return address.map(a -> new InetSocketAddress(a, backend.port()));
   }
 
-  private Future<ChannelSplice.Leg> connect(InetSocketAddress target) {
-    Promise<ChannelSplice.Leg> promise = Promise.promise();
+  private Future<SpliceLeg> connect(InetSocketAddress target) {
+    Promise<SpliceLeg> promise = Promise.promise();
     bootstrap
         .connect(target)
         .addListener(

@@ -1,10 +1,9 @@
 package io.roundhouse.lb.conn;
 
-import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 
 /** A spliced connection's traffic, as its two legs count what they read. */
-public record SpliceTraffic(ChannelSplice.Leg inbound, ChannelSplice.Leg outbound)
-    implements Traffic {
+public record SpliceTraffic(SpliceLeg inbound, SpliceLeg outbound) implements Traffic {
 
   @Override
   public long bytesFromClient() {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -53,7 +54,7 @@ final class BackendHandshake extends ChannelInboundHandlerAdapter {
 
   /** Sends {@code request} on the held {@code outbound} and completes with the backend's answer. */
   static Future<UpgradeAnswer> perform(
-      ChannelSplice.Leg outbound, FullHttpRequest request, Duration timeout) {
+      SpliceLeg outbound, FullHttpRequest request, Duration timeout) {
     BackendHandshake handshake = new BackendHandshake(outbound.channel());
     Channel channel = outbound.channel();
     if (channel.eventLoop().inEventLoop()) {

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 
 /**
  * One channel of a WebSocket tunnel, just before its splice leg: follows the frame boundaries of
@@ -57,7 +57,7 @@ final class FrameGate extends ChannelInboundHandlerAdapter {
   /** Puts a gate before the splice leg of {@code channel}; call before it reads a frame. */
   static FrameGate watch(Channel channel) {
     FrameGate gate = new FrameGate();
-    channel.pipeline().addBefore(ChannelSplice.Leg.NAME, NAME, gate);
+    channel.pipeline().addBefore(SpliceLeg.NAME, NAME, gate);
     return gate;
   }
 

@@ -14,6 +14,7 @@ import io.roundhouse.lb.backend.OutboundDialer;
 import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.net.ChannelSplice;
 import io.roundhouse.net.Sockets;
+import io.roundhouse.net.SpliceLeg;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.ConnectionCounter;
 import io.vertx.core.AsyncResult;
@@ -108,7 +109,7 @@ final class WebSocketTunnel {
 
     private final HttpServerRequest inbound;
     private State state = State.DIALLING;
-    private Lease<ChannelSplice.Leg> lease;
+    private Lease<SpliceLeg> lease;
     private FrameGate fromBackend;
 
     Upgrade(HttpServerRequest inbound) {
@@ -132,7 +133,7 @@ final class WebSocketTunnel {
                       }));
     }
 
-    private void onDialled(Lease<ChannelSplice.Leg> dialled) {
+    private void onDialled(Lease<SpliceLeg> dialled) {
       lease = dialled;
       if (state == State.ENDED) {
         end();
@@ -145,7 +146,7 @@ final class WebSocketTunnel {
           .onComplete(answer -> context.emit(v -> onAnswer(dialled, answer)));
     }
 
-    private void onAnswer(Lease<ChannelSplice.Leg> dialled, AsyncResult<UpgradeAnswer> answer) {
+    private void onAnswer(Lease<SpliceLeg> dialled, AsyncResult<UpgradeAnswer> answer) {
       if (state == State.ENDED) {
         return;
       }
@@ -197,7 +198,7 @@ final class WebSocketTunnel {
       }
       reportCloseToVertxMeters((ConnectionBase) switched, channel);
       Sockets.setIdleTimeout(channel, config.tunnelIdleTimeout());
-      ChannelSplice.Leg inboundLeg = ChannelSplice.takeOver(channel, EdgePipeline.HANDLER);
+      SpliceLeg inboundLeg = ChannelSplice.takeOver(channel, EdgePipeline.HANDLER);
       state = State.SPLICED;
       Channel backendChannel = lease.value().channel();
       TunnelShedder shedder =
@@ -212,7 +213,7 @@ final class WebSocketTunnel {
       // Only locals in the close callback: capturing this upgrade would keep the client's HTTP
       // request, its connection and their buffers alive for as long as the tunnel lives.
       ConnectionCounter tunnels = counters.webSocket();
-      Lease<ChannelSplice.Leg> spliced = lease;
+      Lease<SpliceLeg> spliced = lease;
       tunnels.opened();
       ChannelSplice.start(inboundLeg, spliced.value())
           .closed()

@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
-import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 
 /**
  * One channel of a shed TCP splice, put before its leg: the leg reads and relays no more, every
@@ -32,7 +32,7 @@ final class ShedClose extends ChannelInboundHandlerAdapter {
   /** Takes {@code channel} from its leg and ends it cleanly; call on its event loop. */
   static void install(Channel channel) {
     ShedClose closing = new ShedClose(channel);
-    channel.pipeline().addBefore(ChannelSplice.Leg.NAME, NAME, closing);
+    channel.pipeline().addBefore(SpliceLeg.NAME, NAME, closing);
     closing.start();
   }
 

@@ -8,6 +8,7 @@ import io.roundhouse.lb.conn.SpliceTraffic;
 import io.roundhouse.lb.limit.LimitExceededException;
 import io.roundhouse.lb.limit.RejectionCounter;
 import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.stats.ConnectionCounter;
 import org.slf4j.Logger;
@@ -22,7 +23,7 @@ final class TcpConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
 
-  private final ChannelSplice.Leg inbound;
+  private final SpliceLeg inbound;
   private final LiveConnection live;
   private final BackendConnector connector;
   private final OutboundDialer dialer;
@@ -35,7 +36,7 @@ final class TcpConnection {
    * @param onEnd gives back what admitting the client took (its places under the limits), once
    */
   TcpConnection(
-      ChannelSplice.Leg inbound,
+      SpliceLeg inbound,
       LiveConnection live,
       BackendConnector connector,
       OutboundDialer dialer,
@@ -82,9 +83,9 @@ final class TcpConnection {
     inbound.discard();
   }
 
-  private void splice(Lease<ChannelSplice.Leg> connected) {
+  private void splice(Lease<SpliceLeg> connected) {
     connected.succeeded();
-    ChannelSplice.Leg outbound = connected.value();
+    SpliceLeg outbound = connected.value();
     if (!inbound.isActive()) {
       // The client left while we dialled: nothing to relay.
       ended();

@@ -15,6 +15,7 @@ import io.roundhouse.lb.conn.LiveConnection;
 import io.roundhouse.lb.limit.Limits;
 import io.roundhouse.lb.limit.Rejection;
 import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 import io.roundhouse.registry.ServiceInstance;
 import io.roundhouse.runtime.Listener;
 import io.roundhouse.runtime.ScaledDeployment;
@@ -106,7 +107,7 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
                           .pipeline()
                           .addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
                     }
-                    ChannelSplice.Leg leg = ChannelSplice.hold(inbound);
+                    SpliceLeg leg = ChannelSplice.hold(inbound);
                     ctx.emit(v -> accept(leg, dialer));
                   }
                 });
@@ -139,7 +140,7 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
   }
 
   /** Admits a client under the frontend's and its address's limits, or closes it at once. */
-  private void accept(ChannelSplice.Leg inbound, OutboundDialer dialer) {
+  private void accept(SpliceLeg inbound, OutboundDialer dialer) {
     Channel channel = inbound.channel();
     counters.connections().accepted();
     if (!limits.tcp().tryAcquire()) {
@@ -172,7 +173,7 @@ public final class TcpFrontendVerticle extends VerticleBase implements Listener 
     }
   }
 
-  private void refuse(ChannelSplice.Leg inbound, Rejection rejection) {
+  private void refuse(SpliceLeg inbound, Rejection rejection) {
     limits.rejected("tcp", rejection);
     inbound.discard();
   }

@@ -4,7 +4,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.roundhouse.lb.conn.ShedReason;
 import io.roundhouse.lb.conn.Shedder;
-import io.roundhouse.net.ChannelSplice;
+import io.roundhouse.net.SpliceLeg;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -35,15 +35,15 @@ final class TcpShedder implements Shedder {
     ENDED
   }
 
-  private final ChannelSplice.Leg inbound;
-  private final ChannelSplice.Leg outbound;
+  private final SpliceLeg inbound;
+  private final SpliceLeg outbound;
   private final Duration closeTimeout;
   private final long splicedNanos = System.nanoTime();
   private State state = State.SPLICED;
   private ScheduledFuture<?> deadline;
 
   /** Call on the legs' event loop once they are spliced. */
-  TcpShedder(ChannelSplice.Leg inbound, ChannelSplice.Leg outbound, Duration closeTimeout) {
+  TcpShedder(SpliceLeg inbound, SpliceLeg outbound, Duration closeTimeout) {
     this.inbound = inbound;
     this.outbound = outbound;
     this.closeTimeout = closeTimeout;

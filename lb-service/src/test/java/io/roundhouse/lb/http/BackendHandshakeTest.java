@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.roundhouse.lb.backend.OutboundDialer;
 import io.roundhouse.net.ChannelSplice;
 import io.roundhouse.net.Sockets;
+import io.roundhouse.net.SpliceLeg;
 import io.roundhouse.registry.ServiceInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -77,11 +78,11 @@ class BackendHandshakeTest {
   }
 
   /** Dials like the balancer: a held channel on an event loop of this test's Vert.x. */
-  private Future<ChannelSplice.Leg> dial(int port) {
+  private Future<SpliceLeg> dial(int port) {
     return dialer.dial(new ServiceInstance("origin", ServiceInstance.WS, "127.0.0.1", port, "m"));
   }
 
-  private Future<UpgradeAnswer> handshake(ChannelSplice.Leg outbound, Duration timeout) {
+  private Future<UpgradeAnswer> handshake(SpliceLeg outbound, Duration timeout) {
     return BackendHandshake.perform(outbound, upgrade(), timeout);
   }
 
@@ -94,7 +95,7 @@ class BackendHandshakeTest {
   }
 
   /** A loopback sink that collects what a splice writes to it. */
-  private record Sink(ChannelSplice.Leg leg, Future<Buffer> received) {}
+  private record Sink(SpliceLeg leg, Future<Buffer> received) {}
 
   private Sink sink(int expectedBytes) {
     Promise<Buffer> received = Promise.promise();
@@ -139,7 +140,7 @@ class BackendHandshakeTest {
                     .write(SWITCHED + "first-frame")
                     .onSuccess(v -> socket.write("HTTP/1.1 200 later bytes")));
 
-    ChannelSplice.Leg outbound = dial(port).timeout(10, TimeUnit.SECONDS).await();
+    SpliceLeg outbound = dial(port).timeout(10, TimeUnit.SECONDS).await();
     UpgradeAnswer answer =
         handshake(outbound, Duration.ofSeconds(10)).timeout(20, TimeUnit.SECONDS).await();
     Sink sink = sink("first-frameHTTP/1.1 200 later bytes".length());
