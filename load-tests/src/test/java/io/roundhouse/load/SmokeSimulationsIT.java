@@ -113,7 +113,7 @@ class SmokeSimulationsIT {
     Map<String, String> load = smokeLoad();
     load.put("users", "40");
     load.put("ramp", "0");
-    load.put("hold", "30");
+    load.put("hold", "20");
     // Once every user holds its WebSocket, a fourth ws node joins.
     CompletableFuture<io.roundhouse.testing.ServiceProcess> joined =
         CompletableFuture.supplyAsync(
