@@ -1,6 +1,7 @@
 package io.roundhouse.stats;
 
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +18,7 @@ public final class StatsPublisher {
   private final ConnectionCounter counter;
   private final Supplier<DatagramStats> udp;
   private long timerId = -1;
+  private volatile boolean stopped;
 
   public StatsPublisher(Vertx vertx, String nodeId, String service, ConnectionCounter counter) {
     this(vertx, nodeId, service, counter, () -> null);
@@ -44,22 +46,31 @@ public final class StatsPublisher {
   }
 
   public void stop() {
+    stopped = true;
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
   }
 
+  /**
+   * Takes the counts now, reads the fds on a worker (counting them lists {@code /proc/self/fd}: a
+   * blocking read, thousands of entries on a busy node, kept off the event loop), then publishes.
+   */
   public void publish() {
-    NodeStats stats =
-        new NodeStats(
-            nodeId,
-            service,
-            counter.active(),
-            counter.total(),
-            udp.get(),
-            counter.loops(),
-            FdStats.current());
-    vertx.eventBus().publish(NodeStats.ADDRESS, stats.toJson());
+    long active = counter.active();
+    long total = counter.total();
+    DatagramStats datagrams = udp.get();
+    List<LoopStats> loops = counter.loops();
+    vertx
+        .executeBlocking(FdStats::current, false)
+        .onSuccess(
+            fds -> {
+              if (!stopped) {
+                NodeStats stats =
+                    new NodeStats(nodeId, service, active, total, datagrams, loops, fds);
+                vertx.eventBus().publish(NodeStats.ADDRESS, stats.toJson());
+              }
+            });
   }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Reads what the kernel holds: every TCP socket of the namespace, the ephemeral port range and this
- * process's fds. Blocking file reads: call from a worker, never an event loop.
+ * Reads what the kernel holds: every TCP socket of the namespace and the ephemeral port range (this
+ * process's fds: {@link io.roundhouse.stats.FdStats}). Blocking file reads: call from a worker,
+ * never an event loop.
  */
 public final class KernelSockets {
 
@@ -47,14 +48,5 @@ public final class KernelSockets {
     } catch (IOException | RuntimeException e) {
       return DEFAULT_PORT_RANGE.clone();
     }
-  }
-
-  /** This process's open fds and its limit ({@code RLIMIT_NOFILE}), -1 where unknown. */
-  static long[] fds() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
-      return new long[] {unix.getOpenFileDescriptorCount(), unix.getMaxFileDescriptorCount()};
-    }
-    return new long[] {-1, -1};
   }
 }

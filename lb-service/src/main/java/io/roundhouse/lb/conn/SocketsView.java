@@ -41,13 +41,17 @@ public final class SocketsView {
   public JsonObject render(List<Backend> backends) {
     List<LiveConnection> live = registry.snapshot();
     List<KernelSocket> sockets = kernel.tcp();
-    long[] fds = KernelSockets.fds();
+    FdStats fds = FdStats.current();
     return new JsonObject()
         .put("balancer", node)
         .put("at", System.currentTimeMillis())
         .put("listeners", listeners(live, sockets))
         .put("loops", loops(live))
-        .put("fds", new JsonObject().put("open", fds[0]).put("limit", fds[1]))
+        .put(
+            "fds",
+            new JsonObject()
+                .put("open", fds == null ? -1 : fds.open())
+                .put("limit", fds == null ? -1 : fds.max()))
         .put("ephemeral", ephemeral(backends, live, sockets))
         .put("tcpStates", new JsonObject(new TreeMap<>(countBy(sockets, KernelSocket::state))));
   }

@@ -125,10 +125,4 @@ final class Drains {
     active.forEach((what, drain) -> out.put(what, drain.remaining()));
     return out;
   }
-
-  /** Connections a backend's drain has yet to close, 0 when it is not draining here. */
-  int remaining(String backendId) {
-    Drain drain = active.get(backendId);
-    return drain == null ? 0 : drain.remaining();
-  }
 }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -26,7 +26,7 @@ final class ShedCounters {
   private final MeterRegistry registry;
   private final Map<String, Counter> shed = new ConcurrentHashMap<>();
   private final Map<String, Counter> moves = new ConcurrentHashMap<>();
-  private final Map<String, DoubleAdder> spreads = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReference<Double>> spreads = new ConcurrentHashMap<>();
   private final AtomicLong windowMax = new AtomicLong();
 
   ShedCounters(MeterRegistry registry, Supplier<Number> tolerance, Supplier<Number> draining) {
@@ -68,19 +68,18 @@ final class ShedCounters {
   }
 
   void spread(String service, double spread) {
-    DoubleAdder gauge =
-        spreads.computeIfAbsent(
+    spreads
+        .computeIfAbsent(
             service,
             s -> {
-              DoubleAdder a = new DoubleAdder();
-              Gauge.builder("roundhouse.rebalance.spread", a, DoubleAdder::sum)
+              AtomicReference<Double> last = new AtomicReference<>(0.0);
+              Gauge.builder("roundhouse.rebalance.spread", last, AtomicReference::get)
                   .description("(max - min) / mean of the service's connections, cluster-wide")
                   .tag("service", s)
                   .register(registry);
-              return a;
-            });
-    gauge.reset();
-    gauge.add(spread);
+              return last;
+            })
+        .set(spread);
   }
 
   /** Moves granted so far in the current one-second window, cluster-wide. */
@@ -101,7 +100,7 @@ final class ShedCounters {
           out.put(
               service,
               new JsonObject()
-                  .put("spread", Math.round(spread.sum() * 1000) / 1000.0)
+                  .put("spread", Math.round(spread.get() * 1000) / 1000.0)
                   .put("moves", moved == null ? 0 : (long) moved.count()));
         });
     return out;

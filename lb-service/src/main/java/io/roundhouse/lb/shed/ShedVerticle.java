@@ -113,12 +113,6 @@ public final class ShedVerticle extends VerticleBase {
     return d == null ? 0 : d.remaining();
   }
 
-  /** Connections a backend's drain has yet to close here; any thread. */
-  public int remaining(String backendId) {
-    Drains d = drains;
-    return d == null ? 0 : d.remaining(backendId);
-  }
-
   /**
    * Drains every connection of this balancer over {@code period} (its own stop); completes when
    * each is shed, or at the period's end. Any thread.
