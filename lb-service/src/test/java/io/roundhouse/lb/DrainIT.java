@@ -119,13 +119,61 @@ class DrainIT {
     assertThat(users.closes()).allSatisfy(close -> assertThat(close.code()).isEqualTo(1001));
     users.open(4);
     assertThat(users.perNode()).containsExactly(Map.entry("ws-2", 14));
-    assertThat(fixture.get(a.adminPort(), "/api/rebalance").getJsonObject("shed")).isNotNull();
+    // b shed its own ten, drained; a held none of them.
+    assertThat(
+            fixture
+                .get(b.adminPort(), "/api/rebalance")
+                .getJsonObject("shed")
+                .getLong("drain/websocket"))
+        .isEqualTo(10);
 
     assertThat(fixture.testClients().delete(b.adminPort(), "/api/nodes/ws-1/drain").status())
         .isEqualTo(200);
     for (LbService lb : new LbService[] {a, b}) {
       fixture.awaitNodes(
           lb, "ws", nodes -> nodes.get("ws-1").getBoolean("draining", true).equals(false));
+    }
+  }
+
+  @Test
+  void shouldCloseItsWebSocketsWith1001SpreadOverItsGraceWhenTheBalancerIsSentSigterm()
+      throws Exception {
+    fixture.ws("ws-1");
+    ServiceProcess lb =
+        ServiceProcess.start(
+            "roundhouse.lb.jar",
+            "lb-drain",
+            fixture.settings(
+                "lb-drain",
+                Map.of(
+                    "LB_HOST", "127.0.0.1",
+                    "LB_TCP_PORT", "0",
+                    "LB_HTTP_PORT", "0",
+                    "LB_ADMIN_PORT", "0",
+                    "LB_INSTANCES", "1",
+                    "SHUTDOWN_GRACE", "8s")));
+    try {
+      Map<String, Integer> ports = lb.awaitPorts(Duration.ofSeconds(60));
+      Eventually.until(
+          Duration.ofSeconds(20),
+          "the balancer lists ws-1",
+          () -> fixture.get(ports.get("admin"), "/api/nodes").getJsonArray("nodes").size() == 1);
+      users = new HeldWebSockets(fixture.clients, ports.get("http"), Set.of());
+      users.open(USERS);
+
+      lb.terminate();
+
+      Eventually.until(
+          Duration.ofSeconds(20),
+          "part of the users closed, part still open",
+          () -> users.open() >= USERS / 6 && users.open() <= USERS - USERS / 6);
+      Eventually.until(Duration.ofSeconds(30), "every user closed", () -> users.open() == 0);
+      assertThat(users.closes())
+          .hasSize(USERS)
+          .allSatisfy(close -> assertThat(close.code()).isEqualTo(1001));
+      assertThat(lb.awaitExit(Duration.ofSeconds(30))).as("exit status").isZero();
+    } finally {
+      lb.close();
     }
   }
 
